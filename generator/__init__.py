@@ -1,0 +1,1 @@
+"""statuspress: a static, multilingual public status-page generator."""

@@ -1,0 +1,263 @@
+"""Statements + now -> incidents, planned closures, holds and department statuses.
+
+Pure functions over the model: no files, no MkDocs. Statements are replayed in
+date order; each incident or planned closure keeps its own state, and a
+department's status at any moment is the worst hold that is in force.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from ..model import SEVERITY, Site, Statement, Window, worst
+
+
+def build_time(environ=os.environ) -> datetime:
+    """"Now": SOURCE_DATE_EPOCH when set (reproducible builds), else the clock."""
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    return datetime.now(tz=timezone.utc).replace(microsecond=0)
+
+
+@dataclass
+class Incident:
+    """Unplanned trouble: the statements that share an incident id."""
+
+    id: str
+    statements: list[Statement] = field(default_factory=list)
+    phase: str = "investigating"
+    holds: dict[str, str] = field(default_factory=dict)  # dept -> latest status given
+    worst_status: str = "operational"  # the worst status it ever gave: its impact
+    monitoring_at: datetime | None = None
+    resolved_at: datetime | None = None
+
+    kind = "incident"
+
+    @property
+    def resolved(self) -> bool:
+        return self.phase == "resolved"
+
+    @property
+    def first(self) -> Statement:
+        return self.statements[0]
+
+    @property
+    def latest(self) -> Statement:
+        return self.statements[-1]
+
+    @property
+    def started_at(self) -> datetime:
+        return self.first.date
+
+    @property
+    def updated_at(self) -> datetime:
+        return self.latest.date
+
+    @property
+    def departments(self) -> list[str]:
+        """Every department it ever named, in the order first named."""
+        seen: dict[str, None] = {}
+        for statement in self.statements:
+            seen.update(dict.fromkeys(statement.departments))
+        return list(seen)
+
+    def title(self, lang: str) -> str:
+        return self.first.text(lang).title
+
+    def apply(self, statement: Statement) -> None:
+        self.statements.append(statement)
+        if statement.phase:
+            self.phase = statement.phase
+            if statement.phase == "monitoring" and self.monitoring_at is None:
+                self.monitoring_at = statement.date
+        self.holds.update(statement.departments)
+        self.worst_status = worst([self.worst_status, *statement.departments.values()])
+        self.resolved_at = statement.date if self.resolved else None
+
+    def holds_at(self, when: datetime) -> dict[str, str]:
+        return {} if self.resolved else self.holds
+
+
+@dataclass
+class PlannedClosure:
+    """A planned closure: its first statement states `planned`; later ones may change or cancel it."""
+
+    id: str
+    window: Window
+    statements: list[Statement] = field(default_factory=list)
+    departments: dict[str, str] = field(default_factory=dict)
+    ended_at: datetime | None = None  # when a `phase: resolved` statement ended or cancelled it
+
+    kind = "planned"
+
+    @property
+    def first(self) -> Statement:
+        return self.statements[0]
+
+    @property
+    def latest(self) -> Statement:
+        return self.statements[-1]
+
+    @property
+    def updated_at(self) -> datetime:
+        return self.latest.date
+
+    @property
+    def cancelled(self) -> bool:
+        return self.ended_at is not None and self.ended_at < self.window.start
+
+    def title(self, lang: str) -> str:
+        return self.first.text(lang).title
+
+    def apply(self, statement: Statement) -> None:
+        self.statements.append(statement)
+        if statement.planned:
+            self.window = statement.planned
+        self.departments.update(statement.departments)
+        if statement.phase == "resolved":
+            self.ended_at = statement.date
+        elif statement.phase:
+            self.ended_at = None  # re-opened
+
+    def end(self) -> datetime:
+        """When its holds are released: the end of the window, or earlier when ended by a statement."""
+        if self.ended_at is not None:
+            return min(self.window.end, self.ended_at)
+        return self.window.end
+
+    def state(self, when: datetime) -> str:
+        """scheduled | in_progress | completed | cancelled, at `when`."""
+        if self.cancelled:
+            return "cancelled"
+        if when < self.window.start:
+            return "scheduled"
+        if when < self.end():
+            return "in_progress"
+        return "completed"
+
+    def holds_at(self, when: datetime) -> dict[str, str]:
+        return self.departments if self.state(when) == "in_progress" else {}
+
+
+@dataclass(frozen=True)
+class DepartmentStatus:
+    id: str
+    status: str
+    holders: tuple[str, ...]  # ids of the incidents / closures holding it at this status
+    note: Statement | None  # the statement whose note for this department is current
+
+
+@dataclass
+class Snapshot:
+    """The state of everything at one moment: what a build publishes."""
+
+    site: Site
+    now: datetime
+    statements: list[Statement]  # published, oldest first
+    embargoed: list[Statement]
+    incidents: dict[str, Incident]
+    closures: dict[str, PlannedClosure]
+    departments: dict[str, DepartmentStatus]
+    transitions: dict[str, dict[str, tuple[str, str]]]  # statement id -> dept -> (before, after)
+
+    @property
+    def notices(self) -> list[Statement]:
+        return [s for s in self.statements if s.is_notice]
+
+    @property
+    def overall(self) -> str:
+        return worst(d.status for d in self.departments.values())
+
+    @property
+    def last_updated(self) -> datetime | None:
+        return self.statements[-1].date if self.statements else None
+
+    @property
+    def active_incidents(self) -> list[Incident]:
+        """Unresolved incidents, the most recently updated first."""
+        return sorted((i for i in self.incidents.values() if not i.resolved),
+                      key=lambda i: i.updated_at, reverse=True)
+
+    @property
+    def upcoming_closures(self) -> list[PlannedClosure]:
+        """Scheduled or in-progress closures, soonest first."""
+        return sorted((c for c in self.closures.values() if c.state(self.now) in ("scheduled", "in_progress")),
+                      key=lambda c: c.window.start)
+
+    def group_of(self, statement: Statement) -> Incident | PlannedClosure | None:
+        gid = statement.group_id
+        return self.incidents.get(gid) or self.closures.get(gid)
+
+    def mentioning(self, dept: str) -> list[Statement]:
+        """Published statements that name `dept`, oldest first."""
+        return [s for s in self.statements if s.mentions(dept)]
+
+
+def _department_statuses(site: Site, groups, when: datetime, with_notes: bool = True) -> dict[str, DepartmentStatus]:
+    held: dict[str, list[tuple[str, str, object]]] = {d: [] for d in site.departments}
+    for group in groups:
+        for dept, status in group.holds_at(when).items():
+            held[dept].append((status, group.id, group))
+    result = {}
+    for dept, holds in held.items():
+        status = worst(s for s, _, _ in holds)
+        holders = [g for s, _, g in holds if s == status]
+        note = None
+        for group in (holders if with_notes else ()):
+            for statement in reversed(group.statements):
+                if statement.date > when:
+                    continue
+                if any(dept in t.notes for t in statement.texts.values()):
+                    if note is None or statement.sort_key > note.sort_key:
+                        note = statement
+                    break
+        result[dept] = DepartmentStatus(dept, status, tuple(g.id for g in holders), note)
+    return result
+
+
+def compute(site: Site, statements: list[Statement], now: datetime) -> Snapshot:
+    """Everything the site shows, as it stands at `now`."""
+    ordered = sorted(statements, key=lambda s: s.sort_key)
+    published = [s for s in ordered if s.date <= now]
+    embargoed = [s for s in ordered if s.date > now]
+
+    incidents: dict[str, Incident] = {}
+    closures: dict[str, PlannedClosure] = {}
+    transitions: dict[str, dict[str, tuple[str, str]]] = {}
+
+    def all_groups():
+        return [*incidents.values(), *closures.values()]
+
+    for statement in published:
+        gid = statement.group_id
+        if gid is None:
+            continue
+        before = (_department_statuses(site, all_groups(), statement.date, with_notes=False)
+                  if statement.departments else None)
+        group = incidents.get(gid) or closures.get(gid)
+        if group is None:
+            if statement.planned:
+                group = closures[gid] = PlannedClosure(id=gid, window=statement.planned)
+            else:
+                group = incidents[gid] = Incident(id=gid)
+        group.apply(statement)
+        if before is not None:
+            after = _department_statuses(site, all_groups(), statement.date, with_notes=False)
+            transitions[statement.id] = {d: (before[d].status, after[d].status) for d in statement.departments}
+
+    return Snapshot(
+        site=site,
+        now=now,
+        statements=published,
+        embargoed=embargoed,
+        incidents=incidents,
+        closures=closures,
+        departments=_department_statuses(site, all_groups(), now),
+        transitions=transitions,
+    )
+
+
+def severity(status: str) -> int:
+    return SEVERITY[status]

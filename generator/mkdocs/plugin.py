@@ -1,0 +1,244 @@
+"""The `statuspress` MkDocs plugin: thin glue between MkDocs events and the pipeline.
+
+read (on_config) -> compute (on_config) -> render (on_files) -> place pages in
+Material (on_nav, on_page_*). Every language is built in this one MkDocs run:
+each page gets its language's Material strings, navigation and alternates
+just before it is rendered.
+"""
+from __future__ import annotations
+
+import html
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from ..compute import build_time, compute
+from ..read import read_site, read_updates
+from ..render.i18n import Language
+from ..render.outputs import render_outputs
+from ..render.pages import render_pages
+from .config import StatuspressConfig
+
+log = logging.getLogger("mkdocs.plugins.statuspress")
+
+THEME_DIR = Path(__file__).resolve().parent / "theme"
+CSS = "assets/stylesheets/statuspress.css"
+STAGING_SUFFIX = ".statuspress-new"
+OLD_SUFFIX = ".statuspress-old"
+
+
+class StatuspressPlugin(BasePlugin[StatuspressConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self):
+        self.pages = {}  # src_uri -> RenderedPage
+        self.by_key = {}  # (kind, key, lang) -> RenderedPage
+        self.navs = {}
+        self.site = None
+        self.snapshot = None
+        self.languages = {}
+        self.final_site_dir = None
+        self.theme_fallback_dir = None
+
+    # -- read and compute ------------------------------------------------------
+
+    def on_config(self, config):
+        config_file = Path(config.config_file_path) if config.config_file_path else None
+        root = config_file.parent if config_file else Path.cwd()
+        site, problems = read_site(dict(self.config), site_name=config.site_name, site_url=config.site_url,
+                                   config_file=config_file)
+        statements = []
+        if site is not None:
+            self.updates_dir = root / self.config.updates_dir
+            statements, update_problems = read_updates(self.updates_dir, site)
+            problems.extend(update_problems)
+        errors = problems.errors
+        if errors:
+            for problem in problems.sorted():
+                if problem.is_error:
+                    log.error(problem.format(root))
+            raise PluginError(f"statuspress: {len(errors)} problem(s) in the statements or mkdocs.yml; nothing "
+                              "was published and the previous site is unchanged. Fix them and build again "
+                              "(`statuspress check` lists them too).")
+        self.site = site
+        self.snapshot = compute(site, statements, build_time())
+        self.languages = {code: Language(code, site.timezone) for code in site.languages}
+        self._set_up_theme(config)
+        config.extra_css.append(CSS)
+        # Build into a staging folder and swap it in at the very end: a build that fails
+        # half-way leaves the previous site exactly as it was.
+        self.final_site_dir = config.site_dir
+        config.site_dir = config.site_dir.rstrip("/\\") + STAGING_SUFFIX
+        if os.path.exists(config.site_dir):
+            shutil.rmtree(config.site_dir)
+        return config
+
+    def _set_up_theme(self, config) -> None:
+        dirs = config.theme.dirs
+        material = next((i for i, d in enumerate(dirs) if (Path(d) / "base.html").exists()), len(dirs))
+        dirs.insert(material, str(THEME_DIR))
+        # Material ships UI strings for most languages; for the others give it at least the
+        # right `lang` and direction, with English UI strings as its own fallback does.
+        missing = [code for code in self.languages
+                   if not any((Path(d) / "partials" / "languages" / f"{code}.html").exists() for d in dirs)]
+        if missing:
+            self.theme_fallback_dir = tempfile.mkdtemp(prefix="statuspress-theme-")
+            target = Path(self.theme_fallback_dir) / "partials" / "languages"
+            target.mkdir(parents=True)
+            for code in missing:
+                (target / f"{code}.html").write_text(
+                    '{% import "partials/languages/en.html" as fallback %}'
+                    '{% macro t(key) %}{{ {"language": "' + code + '", "direction": "'
+                    + self.languages[code].direction + '"}[key] or fallback.t(key) }}{% endmacro %}',
+                    encoding="utf-8")
+            dirs.append(self.theme_fallback_dir)
+
+    def on_serve(self, server, config, builder):
+        server.watch(str(self.updates_dir))
+        return server
+
+    # -- render ----------------------------------------------------------------
+
+    def on_files(self, files, config):
+        rendered = render_pages(self.snapshot, self.languages)
+        self.pages = {page.src_uri: page for page in rendered}
+        self.by_key = {(page.kind, page.key, page.lang): page for page in rendered}
+        for page in rendered:
+            existing = files.get_file_from_path(page.src_uri)
+            if existing is not None:
+                log.warning(f"docs/{page.src_uri} is replaced by the generated status page at the same address")
+                files.remove(existing)
+            files.append(File.generated(config, page.src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV))
+        for path, content in render_outputs(self.snapshot, self.languages).items():
+            files.append(File.generated(config, path, content=content))
+        return files
+
+    def page_language(self, src_uri: str) -> str:
+        first = src_uri.split("/", 1)[0]
+        return first if first in self.site.languages[1:] else self.site.default_language
+
+    def on_nav(self, nav, config, files):
+        """One navigation per language: its overview, its history, then its hand-written pages."""
+        handwritten = {code: [] for code in self.site.languages}
+        for page in nav.pages:
+            if page.file.src_uri not in self.pages:
+                handwritten[self.page_language(page.file.src_uri)].append(page)
+        for code in self.site.languages:
+            items = []
+            for kind in ("overview", "history"):
+                rendered = self.by_key[(kind, kind, code)]
+                file = files.get_file_from_path(rendered.src_uri)
+                items.append(file.page or Page(html.escape(rendered.title), file, config))
+            items.extend(handwritten[code])
+            for i, page in enumerate(items):
+                page.parent = None
+                page.previous_page = items[i - 1] if i else None
+                page.next_page = items[i + 1] if i + 1 < len(items) else None
+            navigation = Navigation(items, items)
+            navigation.homepage = items[0]
+            self.navs[code] = navigation
+        self.handwritten = {page.file.src_uri: page for pages in handwritten.values() for page in pages}
+        return self.navs[self.site.default_language]
+
+    def on_page_markdown(self, markdown, page, config, files):
+        rendered = self.pages.get(page.file.src_uri)
+        if rendered is None:
+            return markdown
+        # Page titles are printed unescaped by MkDocs themes: they must be HTML already.
+        page.meta["title"] = html.escape(rendered.title)
+        page.meta["hide"] = ["toc"]
+        return ""
+
+    def on_page_content(self, content, page, config, files):
+        rendered = self.pages.get(page.file.src_uri)
+        if rendered is None:
+            return content
+        # A one-entry table of contents gives Material's "skip to content" link its target.
+        anchor = {"overview": "status", "history": "history", "incident": "incident",
+                  "update": "statement", "department": "department"}[rendered.kind]
+        page.toc = get_toc([{"level": 1, "id": anchor, "name": html.escape(rendered.title), "children": []}])
+        return rendered.html
+
+    def on_page_context(self, context, page, config, nav):
+        src_uri = page.file.src_uri
+        code = self.page_language(src_uri)
+        config.theme["language"] = code
+        context["nav"] = self.navs[code]
+        rendered = self.pages.get(src_uri)
+        config.extra["alternate"] = [
+            {"name": language.name, "lang": other, "link": self._counterpart(src_uri, rendered, other)}
+            for other, language in self.languages.items()
+        ]
+        language = self.languages[code]
+        feeds = [
+            {"type": "application/rss+xml", "href": f"{self.site.prefix(code)}rss.xml",
+             "title": f"{config.site_name} (RSS)"},
+            {"type": "application/atom+xml", "href": f"{self.site.prefix(code)}atom.xml",
+             "title": f"{config.site_name} (Atom)"},
+        ]
+        if rendered is not None and rendered.kind == "department":
+            base = f"{self.site.prefix(code)}departments/{rendered.key}/"
+            name = self.site.department_name(rendered.key, code)
+            feeds += [
+                {"type": "application/rss+xml", "href": f"{base}rss.xml", "title": f"{name} (RSS)"},
+                {"type": "application/atom+xml", "href": f"{base}atom.xml", "title": f"{name} (Atom)"},
+            ]
+        context["statuspress"] = {
+            "status_page": rendered is not None,
+            "lang": code,
+            "direction": language.direction,
+            "feeds": feeds,
+            "printed_label": language.gettext("Printed on"),
+        }
+        return context
+
+    def _counterpart(self, src_uri: str, rendered, other: str) -> str:
+        """The same page in language `other`; its overview when that page does not exist."""
+        if rendered is not None:
+            target = self.by_key.get((rendered.kind, rendered.key, other))
+            if target is not None:
+                return target.path or "./"
+        else:
+            code = self.page_language(src_uri)
+            bare = src_uri[len(self.site.prefix(code)):]
+            candidate = self.site.prefix(other) + bare
+            page = self.handwritten.get(candidate)
+            if page is not None:
+                return page.url or "./"
+        return self.site.prefix(other) or "./"
+
+    # -- finish ----------------------------------------------------------------
+
+    @event_priority(-100)  # after every other plugin has written its files
+    def on_post_build(self, config):
+        staging, final = config.site_dir, self.final_site_dir
+        old = final.rstrip("/\\") + OLD_SUFFIX
+        if os.path.exists(old):
+            shutil.rmtree(old)
+        if os.path.exists(final):
+            os.rename(final, old)
+        os.rename(staging, final)
+        if os.path.exists(old):
+            shutil.rmtree(old)
+        config.site_dir = final
+        self._cleanup()
+
+    def on_build_error(self, error):
+        if self.final_site_dir:
+            staging = self.final_site_dir.rstrip("/\\") + STAGING_SUFFIX
+            shutil.rmtree(staging, ignore_errors=True)
+        self._cleanup()
+
+    def _cleanup(self):
+        if self.theme_fallback_dir:
+            shutil.rmtree(self.theme_fallback_dir, ignore_errors=True)
+            self.theme_fallback_dir = None

@@ -1,0 +1,52 @@
+"""Problems found in the input, each located at a file and line."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: Path
+    line: int
+    message: str
+    severity: str = "error"  # "error" stops the build; "warning" and "info" do not
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def format(self, root: Path | None = None) -> str:
+        path = self.path
+        if root is not None:
+            try:
+                path = self.path.resolve().relative_to(root.resolve())
+            except ValueError:
+                pass
+        prefix = "" if self.is_error else f"{self.severity}: "
+        return f"{path}:{self.line}: {prefix}{self.message}"
+
+
+class Problems(list):
+    """All problems of one run, so that staff fix everything at once."""
+
+    def add(self, path: Path, line: int, message: str, severity: str = "error") -> None:
+        self.append(Problem(Path(path), int(line), message, severity))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self if p.is_error]
+
+    def sorted(self) -> list[Problem]:
+        return sorted(self, key=lambda p: (str(p.path), p.line, p.message))
+
+
+def did_you_mean(word: str, choices) -> str:
+    """' (did you mean 'x'?)' when a close choice exists, else ''."""
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def one_of(choices) -> str:
+    return ", ".join(f"'{c}'" for c in choices)

@@ -1,0 +1,149 @@
+"""Read the organisation's set-up (the `statuspress` block of mkdocs.yml) into a Site."""
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from babel import Locale, UnknownLocaleError
+
+from ..model import ID_PATTERN, Department, Group, Site
+from .problems import Problems, did_you_mean, one_of
+
+
+class _Locator:
+    """Finds the line of a key inside the statuspress block, for error messages."""
+
+    def __init__(self, config_file: Path | None):
+        self.root = None
+        if config_file and config_file.exists():
+            try:
+                # compose() resolves no tags, so !ENV and !!python/name do not stop it.
+                self.root = yaml.compose(config_file.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+            except yaml.YAMLError:
+                self.root = None
+
+    def _block(self):
+        node = self._get(self.root, "plugins")
+        if isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                if isinstance(item, yaml.MappingNode):
+                    found = self._get(item, "statuspress")
+                    if found is not None:
+                        return found
+        if isinstance(node, yaml.MappingNode):
+            return self._get(node, "statuspress")
+        return None
+
+    @staticmethod
+    def _get(node, key):
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode) and k.value == key:
+                    return v
+        return None
+
+    def line(self, *keys) -> int:
+        node = self._block()
+        best = node
+        for key in keys:
+            node = self._get(node, key)
+            if node is None:
+                break
+            best = node
+        return best.start_mark.line + 1 if best is not None else 1
+
+
+def _names(value, languages, where, problems, config_file, line, required=True) -> dict[str, str]:
+    if value is None and not required:
+        return {}
+    if isinstance(value, str):
+        return {languages[0]: value}
+    if not isinstance(value, dict) or not value:
+        problems.add(config_file, line, f"{where} must give a text per language, such as "
+                                        f"{{{languages[0]}: ...}}")
+        return {}
+    names = {}
+    for lang, text in value.items():
+        if lang not in languages:
+            problems.add(config_file, line, f"{where} has a text for '{lang}', which is not one of the site's "
+                                            f"languages ({one_of(languages)})")
+            continue
+        names[lang] = str(text)
+    if required and languages[0] not in names:
+        problems.add(config_file, line, f"{where} has no text in the default language '{languages[0]}': add one")
+    return names
+
+
+def read_site(options: dict, *, site_name: str, site_url: str | None, config_file: Path | None) -> tuple[Site | None, Problems]:
+    """A Site from the plugin's options, and every problem in them."""
+    problems = Problems()
+    where = config_file or Path("mkdocs.yml")
+    locate = _Locator(config_file)
+
+    timezone = options.get("timezone") or "UTC"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.add(where, locate.line("timezone"), f"unknown time zone '{timezone}': use an IANA name "
+                                                     "such as Europe/Brussels")
+
+    languages = [str(lang) for lang in (options.get("languages") or ["en"])]
+    for lang in languages:
+        try:
+            Locale.parse(lang.replace("-", "_"))
+        except (UnknownLocaleError, ValueError):
+            problems.add(where, locate.line("languages"), f"unknown language '{lang}': use a BCP 47 tag such as "
+                                                          "'nl', 'fr' or 'pt-BR'")
+    if len(set(languages)) != len(languages):
+        problems.add(where, locate.line("languages"), "a language is listed twice in 'languages'")
+
+    groups = {}
+    for group_id, spec in (options.get("groups") or {}).items():
+        line = locate.line("groups", group_id)
+        if not ID_PATTERN.match(str(group_id)):
+            problems.add(where, line, f"group id '{group_id}' must be lower-case letters, digits and '-'")
+        name = spec.get("name", spec) if isinstance(spec, dict) and "name" in spec else spec
+        groups[str(group_id)] = Group(id=str(group_id),
+                                      name=_names(name, languages, f"group '{group_id}'", problems, where, line))
+
+    departments = {}
+    raw_departments = options.get("departments") or {}
+    if not raw_departments:
+        problems.add(where, locate.line(), "no 'departments' in the statuspress block: list at least one")
+    for dept_id, spec in raw_departments.items():
+        line = locate.line("departments", dept_id)
+        dept_id = str(dept_id)
+        if not ID_PATTERN.match(dept_id):
+            problems.add(where, line, f"department id '{dept_id}' must be lower-case letters, digits and '-'")
+        if not isinstance(spec, dict):
+            problems.add(where, line, f"department '{dept_id}' needs at least 'name: {{{languages[0]}: ...}}'")
+            continue
+        for key in spec:
+            if key not in ("name", "description", "group", "phone"):
+                problems.add(where, locate.line("departments", dept_id, key),
+                             f"unknown key '{key}' in department '{dept_id}'"
+                             f"{did_you_mean(key, ('name', 'description', 'group', 'phone'))}: allowed keys are "
+                             "'name', 'description', 'group', 'phone'")
+        group = spec.get("group")
+        if group is not None and str(group) not in groups:
+            problems.add(where, locate.line("departments", dept_id, "group"),
+                         f"department '{dept_id}' is in unknown group '{group}'{did_you_mean(group, groups)}: "
+                         "add it under 'groups'")
+        departments[dept_id] = Department(
+            id=dept_id,
+            name=_names(spec.get("name"), languages, f"department '{dept_id}' name", problems, where,
+                        locate.line("departments", dept_id, "name")),
+            description=_names(spec.get("description"), languages, f"department '{dept_id}' description",
+                               problems, where, locate.line("departments", dept_id, "description"),
+                               required=False),
+            group=str(group) if group is not None else None,
+            phone=str(spec["phone"]) if spec.get("phone") else None,
+        )
+
+    url = (site_url or "").strip()
+    if url and not url.endswith("/"):
+        url += "/"
+    site = Site(name=site_name, url=url, timezone=timezone, languages=tuple(languages),
+                departments=departments, groups=groups)
+    return (None if problems.errors else site), problems

@@ -1,0 +1,69 @@
+"""Statement Markdown -> safe HTML.
+
+Staff are trusted, but an account can be compromised: every statement is
+rendered, then cleaned by nh3 against an allow-list, so no script, style,
+iframe, form, event handler or javascript: link reaches a page or a feed.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from urllib.parse import urljoin
+
+import markdown
+import nh3
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "dl", "dt", "em",
+    "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p",
+    "pre", "q", "s", "small", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th",
+    "thead", "time", "tr", "u", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "hreflang"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "time": {"datetime"},
+    "ol": {"start"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel", "sms"}
+URL_ATTRIBUTES = {"href", "src"}
+
+
+def _converter() -> markdown.Markdown:
+    return markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+
+
+_md = _converter()
+
+
+def _clean(html: str, base_url: str | None) -> str:
+    def absolute(tag, attribute, value):
+        if base_url and attribute in URL_ATTRIBUTES:
+            return urljoin(base_url, value)
+        return value
+
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        attribute_filter=absolute if base_url else None,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+@lru_cache(maxsize=8192)
+def render_markdown(text: str, base_url: str | None = None) -> str:
+    """Sanitized HTML of a statement body; relative URLs made absolute when `base_url` is given."""
+    html = _md.reset().convert(text or "")
+    # A statement's own headings sit below the page's title: shift h1 down so the page keeps one h1.
+    html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
+    return _clean(html, base_url)
+
+
+def plain(text: str | None) -> str:
+    """Plain text fields (titles, notes) with any HTML removed; templates escape what is left."""
+    return nh3.clean(text or "", tags=set()) if text and "<" in text else (text or "")

@@ -1,0 +1,81 @@
+"""Shared test helpers: build real sites with the real `mkdocs` command and read them back."""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import textwrap
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def epoch(iso: str) -> int:
+    """SOURCE_DATE_EPOCH for an ISO 8601 moment with offset."""
+    return int(datetime.fromisoformat(iso).timestamp())
+
+
+def mkdocs_build(config_file: Path, site_dir: Path, when: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("SOURCE_DATE_EPOCH", None)
+    if when:
+        env["SOURCE_DATE_EPOCH"] = str(epoch(when))
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_file), "-d", str(site_dir)],
+        capture_output=True, text=True, env=env, cwd=config_file.parent,
+    )
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """Every file under `root` with the hash of its bytes."""
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+SMALL_CONFIG = """\
+site_name: Test Hospital
+site_url: https://status.example.org/
+theme:
+  name: material
+  font: false
+plugins:
+  - statuspress:
+      timezone: Europe/Brussels
+      languages: {languages}
+      groups:
+        north: {{nl: Noord, fr: Nord, en: North}}
+      departments:
+        emergency:
+          group: north
+          name: {{nl: Spoed, fr: Urgences, en: Emergency}}
+          phone: "+32 3 000 00 00"
+        lab:
+          group: north
+          name: {{nl: Labo, fr: Labo, en: Lab}}
+        registration:
+          name: {{nl: Inschrijving, fr: Inscription, en: Registration}}
+"""
+
+
+def write_statement(updates: Path, name: str, text: str) -> Path:
+    path = updates / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def small_site(tmp_path):
+    """A tiny site folder (mkdocs.yml, docs/, updates/) to fill with statements."""
+    def make(languages=("nl", "fr", "en")) -> Path:
+        root = tmp_path / "site-src"
+        (root / "docs").mkdir(parents=True, exist_ok=True)
+        (root / "updates").mkdir(exist_ok=True)
+        (root / "mkdocs.yml").write_text(SMALL_CONFIG.format(languages="[" + ", ".join(languages) + "]"),
+                                         encoding="utf-8")
+        return root
+    return make
