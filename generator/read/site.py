@@ -66,8 +66,9 @@ def _names(value, languages, where, problems, config_file, line, required=True) 
     names = {}
     for lang, text in value.items():
         if lang not in languages:
+            # Kept so that a language can be switched off and on again without editing every name.
             problems.add(config_file, line, f"{where} has a text for '{lang}', which is not one of the site's "
-                                            f"languages ({one_of(languages)})")
+                                            f"languages ({one_of(languages)}); it is not shown", "warning")
             continue
         names[lang] = str(text)
     if required and languages[0] not in names:
