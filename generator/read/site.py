@@ -36,21 +36,22 @@ class _Locator:
         return None
 
     @staticmethod
-    def _get(node, key):
+    def _get(node, key, want_key=False):
         if isinstance(node, yaml.MappingNode):
             for k, v in node.value:
                 if isinstance(k, yaml.ScalarNode) and k.value == key:
-                    return v
+                    return k if want_key else v
         return None
 
     def line(self, *keys) -> int:
+        """The line of the innermost of `keys` that exists (of the key itself, not its value)."""
         node = self._block()
         best = node
         for key in keys:
-            node = self._get(node, key)
-            if node is None:
+            found = self._get(node, key, want_key=True)
+            if found is None:
                 break
-            best = node
+            best, node = found, self._get(node, key)
         return best.start_mark.line + 1 if best is not None else 1
 
 

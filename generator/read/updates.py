@@ -1,15 +1,14 @@
 """Read `updates/**.md` into validated statements, locating every problem.
 
-python-frontmatter splits a file, but its parsed YAML has lost where each key
-stood; staff need `file:line`, so the front matter is composed with PyYAML into
-nodes, which keep their marks, and checked node by node.
+Parsed YAML has lost where each key stood; staff need `file:line`, so the front
+matter is composed with PyYAML into nodes, which keep their marks, and checked
+node by node.
 """
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
 
-import frontmatter
 import yaml
 
 from ..model import ID_PATTERN, PHASES, STATUSES, Site, Statement, Text, Window
@@ -62,12 +61,15 @@ class _FileReader:
             self.error(1, "missing front matter: the file must start with a line '---', then "
                           "'title:' and 'date:' lines, then another '---' line")
             return None
-        if not any(line.strip() in ("---", "...") for line in lines[1:]):
+        close = next((i for i, line in enumerate(lines[1:], 1) if line.rstrip() in ("---", "...")), None)
+        if close is None:
             self.error(1, "the front matter is not closed: add a line '---' after its last key")
             return None
-        fm_text, body = frontmatter.YAMLHandler().split(text)
-        # YAML marks count from the start of fm_text; count the file lines before it.
-        self.offset = text[: text.index(fm_text)].count("\n") if fm_text else 1
+        # Split by hand rather than with python-frontmatter, which knows no '...' end marker:
+        # the front matter starts on line 2, so a YAML mark's line + 2 is the file's line.
+        self.offset = 1
+        fm_text = "\n".join(lines[1:close])
+        body = "\n".join(lines[close + 1:]).strip("\n")
         try:
             node = yaml.compose(fm_text, Loader=SAFE_LOADER)
         except yaml.YAMLError as exc:
@@ -193,12 +195,19 @@ def read_updates(updates_dir: Path, site: Site) -> tuple[list[Statement], Proble
     defaults: dict[str, dict] = {}
     translations: list[tuple[str, str, Text, Path]] = []
     seen_translation: dict[tuple[str, str], Path] = {}
+    default_paths: dict[str, Path] = {}  # every default-language file, even one that fails to load
 
     for path in update_files(updates_dir):
         stmt_id, lang, name_problem = _split_name(path, site)
         if name_problem:
             problems.add(path, 1, name_problem)
             continue
+        if lang is None:
+            if stmt_id in default_paths:
+                problems.add(path, 1, f"the id '{stmt_id}' is already used by {default_paths[stmt_id]}: "
+                                      "rename one of the files (ids must be unique across all subfolders)")
+                continue
+            default_paths[stmt_id] = path
         reader = _FileReader(path, problems, site, is_translation=lang is not None)
         loaded = reader.load()
         if loaded is None:
@@ -219,10 +228,6 @@ def read_updates(updates_dir: Path, site: Site) -> tuple[list[Statement], Proble
             if text is not None:
                 translations.append((stmt_id, lang, text, path))
             continue
-        if stmt_id in defaults:
-            problems.add(path, 1, f"the id '{stmt_id}' is already used by {defaults[stmt_id]['path']}: "
-                                  "rename one of the files (ids must be unique across all subfolders)")
-            continue
         entry = _read_statement_fields(reader, node, fields)
         entry["path"] = path
         entry["text"] = text
@@ -230,11 +235,12 @@ def read_updates(updates_dir: Path, site: Site) -> tuple[list[Statement], Proble
 
     texts: dict[str, dict[str, Text]] = {}
     for stmt_id, lang, text, path in translations:
-        if stmt_id not in defaults:
+        if stmt_id not in default_paths:
             problems.add(path, 1, f"translation of '{stmt_id}', but there is no update '{stmt_id}.md': "
                                   "check the file name, or write the default-language file first")
             continue
-        texts.setdefault(stmt_id, {})[lang] = text
+        if stmt_id in defaults:
+            texts.setdefault(stmt_id, {})[lang] = text
 
     statements = []
     for stmt_id, entry in defaults.items():

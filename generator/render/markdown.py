@@ -63,7 +63,3 @@ def render_markdown(text: str, base_url: str | None = None) -> str:
     html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
     return _clean(html, base_url)
 
-
-def plain(text: str | None) -> str:
-    """Plain text fields (titles, notes) with any HTML removed; templates escape what is left."""
-    return nh3.clean(text or "", tags=set()) if text and "<" in text else (text or "")
