@@ -1,0 +1,228 @@
+"""RSS 2.0 and Atom feeds: one item per published statement, newest first, per language.
+
+Journalists quote from these, so an item carries the whole statement with only
+absolute links, its permalink as guid/id, and exact times with a numeric offset.
+The choices below follow the W3C Feed Validation Service's checks; the reasons
+are given where feedgen's defaults would trip one of them.
+"""
+from __future__ import annotations
+
+import html
+import re
+from datetime import datetime, timezone
+
+import nh3
+from feedgen.ext.base import BaseEntryExtension
+from feedgen.feed import FeedGenerator
+
+from ..compute.status import Snapshot
+from ..model import Statement
+from . import urls
+from .i18n import N_, Language
+from .markdown import render_markdown
+
+MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+SITE_FEED = N_("Press statements of {site}, newest first.")
+DEPARTMENT_FEED = N_("Press statements of {site} about {department}, newest first.")
+PLANNED_WINDOW = N_("Planned closure from {start} to {end}.")
+
+# Characters XML 1.0 cannot carry (lxml refuses them), plus C1 controls, which
+# the validator flags: a stray one pasted into a statement must not stop a build.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters an XML document may not contain."""
+    return _NOT_XML.sub("", text)
+
+
+def files(snapshot: Snapshot, languages: dict[str, Language]) -> dict[str, bytes]:
+    """Every feed of the site: per language, the whole site and each department, RSS and Atom."""
+    site = snapshot.site
+    result = {}
+    for code in site.languages:
+        lang = languages[code]
+        scopes = [(None, snapshot.statements)]
+        scopes += [(dept, snapshot.mentioning(dept)) for dept in site.departments]
+        for dept, statements in scopes:
+            for kind in ("rss", "atom"):
+                result[urls.feed(site, code, kind, dept)] = _feed(snapshot, lang, kind, statements, dept)
+    return result
+
+
+def identifier(site, path: str) -> str:
+    """A permanent id for a site path: its absolute URL, or a URN when the site has no URL.
+
+    Atom ids and guids must be full IRIs; a root-relative path is not one.
+    """
+    if site.url:
+        return urls.absolute(site, path)
+    return "urn:statuspress:" + (path.strip("/").replace("/", ":") or "home")
+
+
+def feed_time(when: datetime, lang: Language) -> datetime:
+    """`when` in the site's time zone, or UTC where its offset is not whole or half hours
+    (RFC 822 dates with such an offset, +0545 for one, are flagged by validators)."""
+    local = lang.local(when)
+    offset = local.utcoffset()
+    if offset is not None and (offset.total_seconds() // 60) % 30:
+        return when.astimezone(timezone.utc)
+    return local
+
+
+class _Language(BaseEntryExtension):
+    """xml:lang on the RSS channel (feedgen writes only <language>, which readers do not
+    carry down to items), and on an entry whose text is in another language than its feed
+    (an untranslated statement). xml:lang is allowed on any element of both formats."""
+
+    def __init__(self):
+        self.code = None
+
+    def extend_atom(self, element):
+        if self.code:
+            element.attrib[XML_LANG] = self.code
+        return element
+
+    def extend_rss(self, element):
+        self.extend_atom(element.find("channel") if element.tag == "rss" else element)
+        return element
+
+
+def _feed(snapshot: Snapshot, lang: Language, kind: str, statements: list[Statement],
+          dept: str | None) -> bytes:
+    site = snapshot.site
+    path = urls.feed(site, lang.code, kind, dept)
+    page = urls.department(site, lang.code, dept) if dept else urls.overview(site, lang.code)
+    newest = statements[-1].date if statements else (snapshot.last_updated or snapshot.now)
+
+    # One generator per format: a generator holds a single self link.
+    fg = FeedGenerator()
+    fg.id(identifier(site, path))
+    if dept:
+        department = site.department_name(dept, lang.code)
+        fg.title(xml_text(f"{department} — {site.name}"))
+        fg.description(xml_text(lang.gettext(DEPARTMENT_FEED).format(site=site.name, department=department)))
+    else:
+        fg.title(xml_text(site.name))
+        fg.description(xml_text(lang.gettext(SITE_FEED).format(site=site.name)))
+    # RSS <link> is the *last* link added: self first, the HTML page last.
+    fg.link(href=urls.absolute(site, path), rel="self", type=MEDIA_TYPES[kind])
+    fg.link(href=urls.absolute(site, page), rel="alternate", type="text/html", hreflang=lang.code)
+    fg.language(lang.code)
+    # A name only: RSS <managingEditor>/<author> need an e-mail address, which we do not have.
+    fg.author(name=xml_text(site.name))
+    fg.generator("statuspress")
+    fg.register_extension("xml_lang", _Language, _Language)  # entries added later get one too
+    fg.xml_lang.code = lang.code
+    # Not the clock: the feed changes when a statement does, and builds are reproducible.
+    fg.updated(feed_time(newest, lang))
+    if kind == "rss":
+        fg.load_extension("dc", atom=False, rss=True)
+
+    for statement in reversed(statements):  # newest first
+        _add_entry(fg, snapshot, lang, kind, statement)
+
+    if kind == "rss":
+        return _rss_profile(fg.rss_str(pretty=True))
+    return fg.atom_str(pretty=True)
+
+
+def _add_entry(fg: FeedGenerator, snapshot: Snapshot, lang: Language, kind: str, statement: Statement) -> None:
+    site = snapshot.site
+    page = urls.update(site, lang.code, statement.id)
+    permalink = urls.absolute(site, page)
+
+    entry = fg.add_entry(order="append")  # the default, 'prepend', would reverse our order
+    entry.title(xml_text(item_title(snapshot, statement, lang.code)))
+    entry.guid(identifier(site, page), permalink=bool(site.url))  # isPermaLink only for a real URL
+    entry.link(href=permalink, rel="alternate", type="text/html", hreflang=lang.code)
+    entry.published(feed_time(statement.date, lang))
+    entry.updated(feed_time(statement.date, lang))  # feedgen's default is the clock
+    # summary() before content(): RSS gets <description> = summary, <content:encoded> = full text.
+    # The summary is plain text, escaped, because RSS descriptions are read as HTML.
+    entry.summary(xml_text(html.escape(summary(statement, lang.code), quote=False)), type="html")
+    entry.content(xml_text(content_html(snapshot, statement, lang)), type="html")
+    for dept in statement.departments:
+        # term: the id, the same in every language; label (RSS's text): the localized name.
+        entry.category(term=dept, label=xml_text(site.department_name(dept, lang.code)))
+    if kind == "rss":
+        entry.dc.dc_creator(xml_text(site.name))
+    if not statement.is_translated(lang.code):
+        entry.xml_lang.code = statement.default_language
+
+
+def item_title(snapshot: Snapshot, statement: Statement, lang: str) -> str:
+    """"<incident title>: <statement title>"; a notice, or an incident's first statement, has just its own."""
+    own = statement.text(lang).title
+    group = snapshot.group_of(statement)
+    if group is None or group.title(lang) == own:
+        return own
+    incident = group.title(lang)
+    # "Cyberattack: servers offline: Patients moved" reads badly; a dash keeps the parts apart.
+    return f"{incident} — {own}" if ":" in incident else f"{incident}: {own}"
+
+
+def summary(statement: Statement, lang: str) -> str:
+    """The statement's `summary`, else its first paragraph, as plain text."""
+    text = statement.text(lang)
+    if text.summary:
+        return text.summary
+    match = re.search(r"<p>(.*?)</p>", render_markdown(text.body), re.S)
+    return " ".join(plain_text(match.group(1)).split()) if match else text.title
+
+
+def plain_text(html_text: str) -> str:
+    """Sanitized HTML as plain text: paragraphs apart, list items as "- ", no markup, no entities.
+
+    For fields read as plain text (summaries, the API's bodies). Going through the sanitizer
+    first means a statement's raw HTML (a <script>, say) is dropped, not passed on as source.
+    """
+    html_text = re.sub(r"</(p|h[2-6]|blockquote|pre|table)>", "\\g<0>\n", html_text)
+    html_text = re.sub(r"<li>", "- ", re.sub(r"<br\s*/?>", "\n", html_text))
+    text = html.unescape(nh3.clean(html_text, tags=set()))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def content_html(snapshot: Snapshot, statement: Statement, lang: Language) -> str:
+    """What changes (departments and their new status in words, with notes), then the statement.
+
+    Every URL is absolute: feed readers resolve relative ones against the wrong page.
+    """
+    site = snapshot.site
+    parts = []
+    notes = {dept: statement.note(dept, lang.code) for dept in site.departments}
+    listed = [*statement.departments, *(d for d, n in notes.items() if n and d not in statement.departments)]
+    if listed:
+        items = []
+        for dept in listed:
+            href = urls.absolute(site, urls.department(site, lang.code, dept))
+            line = f'<a href="{html.escape(href)}">{html.escape(site.department_name(dept, lang.code))}</a>'
+            if dept in statement.departments:
+                line += f": {html.escape(lang.status(statement.departments[dept]))}"
+            if notes[dept]:
+                words, written_in = notes[dept]
+                words = html.escape(words)
+                if written_in != lang.code:  # an untranslated note: say which language it is in
+                    words = f'<span lang="{html.escape(written_in)}">{words}</span>'
+                line += f" — {words}"
+            items.append(f"<li>{line}</li>")
+        parts.append("<ul>" + "".join(items) + "</ul>")
+    if statement.planned:
+        window = lang.gettext(PLANNED_WINDOW).format(start=lang.datetime(statement.planned.start),
+                                                     end=lang.datetime(statement.planned.end))
+        parts.append(f"<p>{html.escape(window)}</p>")
+    base = urls.absolute(site, urls.update(site, lang.code, statement.id))
+    parts.append(render_markdown(statement.text(lang.code).body, base_url=base))
+    return "\n".join(p for p in parts if p)
+
+
+def _rss_profile(xml: bytes) -> bytes:
+    """Writes '<' and '&' in text as hexadecimal character references.
+
+    The RSS Best Practices Profile, which the W3C validator applies, asks for this so
+    that a plain-text title such as 'A <b> & C' cannot be mistaken for HTML. Both forms
+    mean the same to any XML parser; there is no CDATA in feedgen's output to disturb.
+    """
+    return xml.replace(b"&lt;", b"&#x3C;").replace(b"&amp;", b"&#x26;")
