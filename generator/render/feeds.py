@@ -13,6 +13,8 @@ from datetime import datetime, timezone
 
 import nh3
 from feedgen.ext.base import BaseEntryExtension
+from feedgen.entry import FeedEntry
+from feedgen.ext.dc import DcEntryExtension
 from feedgen.feed import FeedGenerator
 
 from ..compute.status import Snapshot
@@ -44,12 +46,28 @@ def files(snapshot: Snapshot, languages: dict[str, Language]) -> dict[str, bytes
     result = {}
     for code in site.languages:
         lang = languages[code]
+        entries = _Entries(snapshot, lang)
         scopes = [(None, snapshot.statements)]
         scopes += [(dept, snapshot.mentioning(dept)) for dept in site.departments]
         for dept, statements in scopes:
             for kind in ("rss", "atom"):
-                result[urls.feed(site, code, kind, dept)] = _feed(snapshot, lang, kind, statements, dept)
+                result[urls.feed(site, code, kind, dept)] = _feed(snapshot, lang, kind, statements, dept, entries)
     return result
+
+
+class _Entries:
+    """Each statement's feed entry in one language, made once and shared by every feed it is in
+    (the site's and its departments', RSS and Atom): feedgen writes an entry in either format."""
+
+    def __init__(self, snapshot: Snapshot, lang: Language):
+        self.snapshot, self.lang = snapshot, lang
+        self._made: dict[str, FeedEntry] = {}
+
+    def __call__(self, statement: Statement) -> FeedEntry:
+        entry = self._made.get(statement.id)
+        if entry is None:
+            entry = self._made[statement.id] = _make_entry(self.snapshot, self.lang, statement)
+        return entry
 
 
 def identifier(site, path: str) -> str:
@@ -91,7 +109,7 @@ class _Language(BaseEntryExtension):
 
 
 def _feed(snapshot: Snapshot, lang: Language, kind: str, statements: list[Statement],
-          dept: str | None) -> bytes:
+          dept: str | None, entries: _Entries) -> bytes:
     site = snapshot.site
     path = urls.feed(site, lang.code, kind, dept)
     page = urls.department(site, lang.code, dept) if dept else urls.overview(site, lang.code)
@@ -114,7 +132,7 @@ def _feed(snapshot: Snapshot, lang: Language, kind: str, statements: list[Statem
     # A name only: RSS <managingEditor>/<author> need an e-mail address, which we do not have.
     fg.author(name=xml_text(site.name))
     fg.generator("statuspress")
-    fg.register_extension("xml_lang", _Language, _Language)  # entries added later get one too
+    fg.register_extension("xml_lang", _Language, _Language)
     fg.xml_lang.code = lang.code
     # Not the clock: the feed changes when a statement does, and builds are reproducible.
     fg.updated(feed_time(newest, lang))
@@ -122,19 +140,21 @@ def _feed(snapshot: Snapshot, lang: Language, kind: str, statements: list[Statem
         fg.load_extension("dc", atom=False, rss=True)
 
     for statement in reversed(statements):  # newest first
-        _add_entry(fg, snapshot, lang, kind, statement)
+        fg.add_entry(entries(statement), order="append")  # 'prepend', the default, would reverse them
 
     if kind == "rss":
         return _rss_profile(fg.rss_str(pretty=True))
     return fg.atom_str(pretty=True)
 
 
-def _add_entry(fg: FeedGenerator, snapshot: Snapshot, lang: Language, kind: str, statement: Statement) -> None:
+def _make_entry(snapshot: Snapshot, lang: Language, statement: Statement) -> FeedEntry:
     site = snapshot.site
     page = urls.update(site, lang.code, statement.id)
     permalink = urls.absolute(site, page)
 
-    entry = fg.add_entry(order="append")  # the default, 'prepend', would reverse our order
+    entry = FeedEntry()
+    entry.register_extension("xml_lang", _Language)
+    entry.register_extension("dc", DcEntryExtension, atom=False, rss=True)
     entry.title(xml_text(item_title(snapshot, statement, lang.code)))
     entry.guid(identifier(site, page), permalink=bool(site.url))  # isPermaLink only for a real URL
     entry.link(href=permalink, rel="alternate", type="text/html", hreflang=lang.code)
@@ -147,10 +167,9 @@ def _add_entry(fg: FeedGenerator, snapshot: Snapshot, lang: Language, kind: str,
     for dept in statement.departments:
         # term: the id, the same in every language; label (RSS's text): the localized name.
         entry.category(term=dept, label=xml_text(site.department_name(dept, lang.code)))
-    if kind == "rss":
-        entry.dc.dc_creator(xml_text(site.name))
-    if not statement.is_translated(lang.code):
-        entry.xml_lang.code = statement.default_language
+    entry.dc.dc_creator(xml_text(site.name))
+    entry.xml_lang.code = None if statement.is_translated(lang.code) else statement.default_language
+    return entry
 
 
 def item_title(snapshot: Snapshot, statement: Statement, lang: str) -> str:
