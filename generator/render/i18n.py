@@ -90,6 +90,7 @@ class Language:
         self.locale = Locale.parse(code.replace("-", "_"))
         self.zone = ZoneInfo(timezone)
         self.translations = translations(code)
+        self._formatted: dict[tuple, str] = {}  # Babel formatting is slow; a site shows each time often
 
     @property
     def rtl(self) -> bool:
@@ -127,11 +128,14 @@ class Language:
         return when.astimezone(self.zone)
 
     def _combine(self, when: datetime, date_format: str, joiner: str) -> str:
-        local = self.local(when)
-        pattern = get_datetime_format(joiner, locale=self.locale)
-        return (str(pattern).replace("'", "")
-                .replace("{0}", format_time(local, "short", locale=self.locale))
-                .replace("{1}", format_date(local, date_format, locale=self.locale)))
+        key = (when, date_format, joiner)
+        if key not in self._formatted:
+            local = self.local(when)
+            pattern = get_datetime_format(joiner, locale=self.locale)
+            self._formatted[key] = (str(pattern).replace("'", "")
+                                    .replace("{0}", format_time(local, "short", locale=self.locale))
+                                    .replace("{1}", format_date(local, date_format, locale=self.locale)))
+        return self._formatted[key]
 
     def datetime(self, when: datetime) -> str:
         """A full local date and time, such as "dinsdag 13 januari 2026 om 06:32"."""

@@ -7,6 +7,7 @@ any host, path or CDN.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -20,6 +21,11 @@ from .icons import icon
 from .markdown import render_markdown
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@lru_cache(maxsize=None)
+def _language_name(code: str) -> str:
+    return Language(code, "UTC").name
 
 
 @dataclass(frozen=True)
@@ -59,13 +65,6 @@ class PageRenderer:
         self.env = env
 
     def _render(self, template: str, path: str, kind: str, key: str, title: str, **context) -> RenderedPage:
-        language_names = {}
-
-        def language_name(code: str) -> str:
-            if code not in language_names:
-                language_names[code] = Language(code, self.site.timezone).name
-            return language_names[code]
-
         self.env.install_gettext_translations(self.lang.translations, newstyle=False)
         html = self.env.get_template(template).render(
             site=self.site,
@@ -74,7 +73,7 @@ class PageRenderer:
             urls=urls,
             icon=icon,
             markdown=render_markdown,
-            language_name=language_name,
+            language_name=_language_name,
             url=lambda target: urls.relative(path, target),
             title=title,
             **context,
