@@ -8,7 +8,10 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from generator.render import badges
+from generator.render.i18n import STATUS_LABELS, Language
 from outputs_helpers import ARABIC, OPTIONS, SITE_NAME, build
+
+DUTCH = Language("nl", "Europe/Brussels")
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -30,14 +33,16 @@ def test_a_badge_per_department_and_one_overall(built):
     assert set(files) == {f"badges/{dept}.svg" for dept in OPTIONS["departments"]} | {"badges/status.svg"}
 
 
-@pytest.mark.parametrize("dept, words", [
-    ("emergency", "Spoedgevallen: Not operating"),
-    ("registration", "Inschrijving: Slower than usual"),
-    ("pharmacy", "Apotheek: Planned closure"),
-    ("radiology", "Radiologie: Operating normally"),
+@pytest.mark.parametrize("dept, name, status", [
+    ("emergency", "Spoedgevallen", "offline"),
+    ("registration", "Inschrijving", "degraded"),
+    ("pharmacy", "Apotheek", "maintenance"),
+    ("radiology", "Radiologie", "operational"),
 ])
-def test_badge_says_the_status_in_words(built, dept, words):
+def test_badge_says_the_status_in_words(built, dept, name, status):
     _, _, files = built
+    words = f"{name}: {DUTCH.status(status)}"  # badges speak the default language
+    assert DUTCH.status(status) != STATUS_LABELS[status], "the Dutch catalog translates it"
     root = parse(files[f"badges/{dept}.svg"])
     assert root.get("role") == "img"
     assert root.get("aria-label") == words
@@ -58,7 +63,7 @@ def test_colour_follows_the_status(built):
 def test_overall_badge(built):
     _, _, files = built
     root = parse(files["badges/status.svg"])
-    assert root.findtext(f"{SVG}title") == f"{SITE_NAME}: Some not operating"
+    assert root.findtext(f"{SVG}title") == f"{SITE_NAME}: {DUTCH.gettext(badges.OVERALL_MESSAGES['offline'])}"
 
 
 def test_self_contained(built):
@@ -82,7 +87,7 @@ def test_escaping_and_right_to_left_names(tmp_path):
     options["departments"]["lab"]["name"]["nl"] = f'Labo "A" <B> & C 🧪 {ARABIC}'
     snapshot, languages = build(tmp_path, options=options)
     root = parse(badges.files(snapshot, languages)["badges/lab.svg"])
-    assert root.findtext(f"{SVG}title") == f'Labo "A" <B> & C 🧪 {ARABIC}: Operating normally'
+    assert root.findtext(f"{SVG}title") == f'Labo "A" <B> & C 🧪 {ARABIC}: {DUTCH.status("operational")}'
     assert root.get("aria-label") == root.findtext(f"{SVG}title")
 
 

@@ -7,6 +7,7 @@ import pytest
 from icalendar import Calendar
 
 from generator.render import calendar
+from generator.render.i18n import Language
 from outputs_helpers import ARABIC, SITE_URL, TRICKY_TITLE, build, update
 
 MRI = "2026-01-10-0900-onderhoud-mri"
@@ -79,15 +80,16 @@ def test_summary_description_and_url_are_localized(built):
     assert str(fr[MRI]["SUMMARY"]) == "Maintenance du scanner IRM"
     assert "LANGUAGE" not in fr[MRI]["SUMMARY"].params
     assert str(fr[MRI]["URL"]) == SITE_URL + f"fr/updates/{MRI}/"
-    assert "Radiologie: Planned closure" in str(fr[MRI]["DESCRIPTION"])
+    french, dutch = Language("fr", "Europe/Brussels"), Language("nl", "Europe/Brussels")
+    assert f"Radiologie: {french.status('maintenance')}" in str(fr[MRI]["DESCRIPTION"])
     assert "Le scanner IRM est indisponible" in str(fr[MRI]["DESCRIPTION"])
     # Untranslated: the Dutch text, marked as Dutch.
     assert str(fr[PHARMACY]["SUMMARY"]) == "Apotheek gesloten voor inventaris"
     assert fr[PHARMACY]["SUMMARY"].params["LANGUAGE"] == "nl"
-    assert "Pharmacie: Planned closure" in str(fr[PHARMACY]["DESCRIPTION"])
+    assert f"Pharmacie: {french.status('maintenance')}" in str(fr[PHARMACY]["DESCRIPTION"])
     nl = events(files["planned.ics"])
-    assert "Materniteit: Reduced capacity" in str(nl[MATERNITY]["DESCRIPTION"])
-    assert "Cancelled" in str(nl[MATERNITY]["DESCRIPTION"])
+    assert f"Materniteit: {dutch.status('reduced')}" in str(nl[MATERNITY]["DESCRIPTION"])
+    assert dutch.closure_state("cancelled") in str(nl[MATERNITY]["DESCRIPTION"])
 
 
 def test_escaping_emoji_and_right_to_left_text(tmp_path):
