@@ -21,8 +21,29 @@ def build_time(environ=os.environ) -> datetime:
     return datetime.now(tz=timezone.utc).replace(microsecond=0)
 
 
+class _StatementGroup:
+    """What an incident and a planned closure share: statements in date order, titled by the first."""
+
+    statements: list[Statement]
+
+    @property
+    def first(self) -> Statement:
+        return self.statements[0]
+
+    @property
+    def latest(self) -> Statement:
+        return self.statements[-1]
+
+    @property
+    def updated_at(self) -> datetime:
+        return self.latest.date
+
+    def title(self, lang: str) -> str:
+        return self.first.text(lang).title
+
+
 @dataclass
-class Incident:
+class Incident(_StatementGroup):
     """Unplanned trouble: the statements that share an incident id."""
 
     id: str
@@ -40,20 +61,8 @@ class Incident:
         return self.phase == "resolved"
 
     @property
-    def first(self) -> Statement:
-        return self.statements[0]
-
-    @property
-    def latest(self) -> Statement:
-        return self.statements[-1]
-
-    @property
     def started_at(self) -> datetime:
         return self.first.date
-
-    @property
-    def updated_at(self) -> datetime:
-        return self.latest.date
 
     @property
     def departments(self) -> list[str]:
@@ -62,9 +71,6 @@ class Incident:
         for statement in self.statements:
             seen.update(dict.fromkeys(statement.departments))
         return list(seen)
-
-    def title(self, lang: str) -> str:
-        return self.first.text(lang).title
 
     def apply(self, statement: Statement) -> None:
         self.statements.append(statement)
@@ -81,7 +87,7 @@ class Incident:
 
 
 @dataclass
-class PlannedClosure:
+class PlannedClosure(_StatementGroup):
     """A planned closure: its first statement states `planned`; later ones may change or cancel it."""
 
     id: str
@@ -93,23 +99,8 @@ class PlannedClosure:
     kind = "planned"
 
     @property
-    def first(self) -> Statement:
-        return self.statements[0]
-
-    @property
-    def latest(self) -> Statement:
-        return self.statements[-1]
-
-    @property
-    def updated_at(self) -> datetime:
-        return self.latest.date
-
-    @property
     def cancelled(self) -> bool:
         return self.ended_at is not None and self.ended_at < self.window.start
-
-    def title(self, lang: str) -> str:
-        return self.first.text(lang).title
 
     def apply(self, statement: Statement) -> None:
         self.statements.append(statement)
