@@ -74,6 +74,10 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         self.languages = {code: Language(code, site.timezone) for code in site.languages}
         self._set_up_theme(config)
         config.extra_css.append(CSS)
+        # Material's bundle serves search and the theme's optional features; without them no
+        # page needs it (and it can fall back to fetching polyfills from a third-party CDN).
+        self.material_js = bool({"search", "material/search"} & set(config.plugins)) or bool(
+            config.theme.get("features"))
         # Build into a staging folder and swap it in at the very end: a build that fails
         # half-way leaves the previous site exactly as it was.
         self.final_site_dir = config.site_dir
@@ -118,9 +122,17 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
                 log.warning(f"docs/{page.src_uri} is replaced by the generated status page at the same address")
                 files.remove(existing)
             files.append(File.generated(config, page.src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV))
+        if not self.material_js:
+            for file in [f for f in files if f.src_uri.startswith("assets/javascripts/")]:
+                files.remove(file)
         for path, content in render_outputs(self.snapshot, self.languages).items():
             files.append(File.generated(config, path, content=content))
         return files
+
+    def on_env(self, env, config, files):
+        # A global, not page context: the 404 page is rendered without a page context.
+        env.globals["statuspress_material_js"] = self.material_js
+        return env
 
     def page_language(self, src_uri: str) -> str:
         first = src_uri.split("/", 1)[0]
