@@ -218,14 +218,18 @@ def compute(site: Site, statements: list[Statement], now: datetime) -> Snapshot:
     closures: dict[str, PlannedClosure] = {}
     transitions: dict[str, dict[str, tuple[str, str]]] = {}
 
-    def all_groups():
-        return [*incidents.values(), *closures.values()]
+    # Only unresolved incidents can hold anything: replaying against them alone keeps a long
+    # crisis linear in its number of statements. Closures hold by time, so all stay in.
+    unresolved: dict[str, Incident] = {}
+
+    def holding_groups():
+        return [*unresolved.values(), *closures.values()]
 
     for statement in published:
         gid = statement.group_id
         if gid is None:
             continue
-        before = (_department_statuses(site, all_groups(), statement.date, with_notes=False)
+        before = (_department_statuses(site, holding_groups(), statement.date, with_notes=False)
                   if statement.departments else None)
         group = incidents.get(gid) or closures.get(gid)
         if group is None:
@@ -234,8 +238,13 @@ def compute(site: Site, statements: list[Statement], now: datetime) -> Snapshot:
             else:
                 group = incidents[gid] = Incident(id=gid)
         group.apply(statement)
+        if isinstance(group, Incident):
+            if group.resolved:
+                unresolved.pop(gid, None)
+            else:
+                unresolved[gid] = group
         if before is not None:
-            after = _department_statuses(site, all_groups(), statement.date, with_notes=False)
+            after = _department_statuses(site, holding_groups(), statement.date, with_notes=False)
             transitions[statement.id] = {d: (before[d].status, after[d].status) for d in statement.departments}
 
     return Snapshot(
@@ -245,7 +254,7 @@ def compute(site: Site, statements: list[Statement], now: datetime) -> Snapshot:
         embargoed=embargoed,
         incidents=incidents,
         closures=closures,
-        departments=_department_statuses(site, all_groups(), now),
+        departments=_department_statuses(site, holding_groups(), now),
         transitions=transitions,
     )
 

@@ -24,7 +24,7 @@ from mkdocs.structure.toc import get_toc
 from ..compute import build_time, compute
 from ..read import read_site, read_updates
 from ..render.i18n import Language
-from ..render.outputs import render_outputs
+from ..render.outputs import start_rendering_outputs
 from ..render.pages import render_pages
 from .config import StatuspressConfig
 
@@ -48,6 +48,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         self.languages = {}
         self.final_site_dir = None
         self.theme_fallback_dir = None
+        self.outputs = None
 
     # -- read and compute ------------------------------------------------------
 
@@ -125,8 +126,8 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         if not self.material_js:
             for file in [f for f in files if f.src_uri.startswith("assets/javascripts/")]:
                 files.remove(file)
-        for path, content in render_outputs(self.snapshot, self.languages).items():
-            files.append(File.generated(config, path, content=content))
+        # Feeds, API, calendar and badges are made on the other core meanwhile (on_post_build).
+        self.outputs = start_rendering_outputs(self.snapshot)
         return files
 
     def on_env(self, env, config, files):
@@ -233,6 +234,11 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, config):
         staging, final = config.site_dir, self.final_site_dir
+        for path, content in self.outputs.result().items():
+            target = os.path.join(staging, *path.split("/"))
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as fp:
+                fp.write(content)
         old = final.rstrip("/\\") + OLD_SUFFIX
         if os.path.exists(old):
             shutil.rmtree(old)

@@ -55,11 +55,15 @@ def _clean(html: str, base_url: str | None) -> str:
     )
 
 
-@lru_cache(maxsize=8192)
-def render_markdown(text: str, base_url: str | None = None) -> str:
-    """Sanitized HTML of a statement body; relative URLs made absolute when `base_url` is given."""
+@lru_cache(maxsize=16384)
+def _convert(text: str) -> str:
+    # Markdown is the slow step: a body is converted once, then cleaned for pages and for feeds.
     html = _md.reset().convert(text or "")
     # A statement's own headings sit below the page's title: shift h1 down so the page keeps one h1.
-    html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
-    return _clean(html, base_url)
+    return html.replace("<h1", "<h2").replace("</h1>", "</h2>")
+
+
+def render_markdown(text: str, base_url: str | None = None) -> str:
+    """Sanitized HTML of a statement body; relative URLs made absolute when `base_url` is given."""
+    return _clean(_convert(text), base_url)
 

@@ -1,6 +1,10 @@
 """Every non-page output (feeds, API, calendar, badges), as site path -> bytes."""
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+
 from ..compute import Snapshot
 from . import api, badges, calendar, feeds
 from .i18n import Language
@@ -13,3 +17,24 @@ def render_outputs(snapshot: Snapshot, languages: dict[str, Language]) -> dict[s
     for renderer in RENDERERS:
         produced.update(renderer.files(snapshot, languages))
     return produced
+
+
+def _render_outputs_of(snapshot: Snapshot) -> dict[str, bytes]:
+    site = snapshot.site
+    return render_outputs(snapshot, {code: Language(code, site.timezone) for code in site.languages})
+
+
+def start_rendering_outputs(snapshot: Snapshot) -> Future:
+    """The outputs, made in a second process while the caller renders the pages.
+
+    Feeds are a third of a large build; a second core makes them free. "spawn" rather than
+    "fork": the caller may run threads (mkdocs serve), which fork does not carry safely.
+    """
+    if (os.cpu_count() or 1) < 2:
+        future: Future = Future()
+        future.set_result(_render_outputs_of(snapshot))
+        return future
+    executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    future = executor.submit(_render_outputs_of, snapshot)
+    executor.shutdown(wait=False)  # the submitted work still runs; the worker exits after it
+    return future
