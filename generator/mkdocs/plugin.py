@@ -188,7 +188,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         context["nav"] = self.navs[code]
         rendered = self.pages.get(src_uri)
         config.extra["alternate"] = [
-            {"name": language.name, "lang": other, "link": self._counterpart(src_uri, rendered, other)}
+            {"name": language.menu_name, "lang": other, "link": self._counterpart(src_uri, rendered, other)}
             for other, language in self.languages.items()
         ]
         language = self.languages[code]

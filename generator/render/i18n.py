@@ -102,9 +102,13 @@ class Language:
 
     @property
     def name(self) -> str:
-        """The language's name in itself ("Nederlands", "français")."""
-        name = self.locale.get_display_name(self.locale) or self.code
-        return name[:1].upper() + name[1:]
+        """The language's name in itself, as written in a sentence ("Nederlands", "français")."""
+        return self.locale.get_display_name(self.locale) or self.code
+
+    @property
+    def menu_name(self) -> str:
+        """The name as a menu item, capitalized ("Français")."""
+        return self.name[:1].upper() + self.name[1:]
 
     def gettext(self, message: str) -> str:
         return self.translations.gettext(message)
