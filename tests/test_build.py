@@ -162,3 +162,70 @@ def test_site_without_default_language_translations_and_a_notice(small_site, tmp
     assert doc.cssselect("body")[0].get("dir") == "rtl"
     assert "مؤتمر صحفي" in doc.text_content()
     assert not (out / "incidents" / "2026-01-13-0900-notice").exists(), "a notice is not an incident"
+
+
+TRICKY = 'Spoed "tijdelijk" <dicht> & co 🚑'
+
+
+def test_tricky_title_keeps_every_output_valid(small_site, tmp_path):
+    """Quotes, angle brackets, ampersands, emoji and right-to-left text in a real build."""
+    import json
+    import xml.etree.ElementTree as ET
+
+    from icalendar import Calendar
+
+    root = small_site(languages=("nl", "ar"))
+    write_statement(root / "updates", "2026-01-13-0632-tricky.md", f"""
+        ---
+        title: '{TRICKY}'
+        date: 2026-01-13T06:32:00+01:00
+        summary: 'Kom niet "zomaar" langs <b>& bel</b> eerst 🚑'
+        departments:
+          emergency: reduced
+        notes:
+          emergency: 'Ga naar "Zuid" & bel <112>'
+        planned:
+          start: 2026-01-20T20:00:00+01:00
+          end: 2026-01-20T23:00:00+01:00
+        ---
+        Tekst met "aanhalingstekens", <dicht> & emoji 🚑.
+        """)
+    write_statement(root / "updates", "2026-01-13-0632-tricky.ar.md", f"""
+        ---
+        title: 'الطوارئ "مؤقتا" <مغلقة> & co 🚑'
+        ---
+        نص عربي & <مغلق>.
+        """)
+    out = tmp_path / "out"
+    result = mkdocs_build(root / "mkdocs.yml", out, "2026-01-14T12:00:00+01:00")
+    assert result.returncode == 0, result.stderr
+
+    page = lxml.html.fromstring((out / "updates" / "2026-01-13-0632-tricky" / "index.html").read_bytes())
+    assert page.cssselect("h1#statement")[0].text_content() == TRICKY
+    assert page.cssselect("title")[0].text_content().startswith(TRICKY)
+    arabic = lxml.html.fromstring((out / "ar" / "updates" / "2026-01-13-0632-tricky" / "index.html").read_bytes())
+    assert arabic.cssselect("h1#statement")[0].text_content() == 'الطوارئ "مؤقتا" <مغلقة> & co 🚑'
+
+    counts = {".xml": 0, ".json": 0, ".ics": 0, ".svg": 0}
+    for path in out.rglob("*"):
+        if path.suffix in (".xml", ".svg"):
+            ET.parse(path)  # well-formed, or it raises
+            counts[path.suffix] += 1
+        elif path.suffix == ".json":
+            json.loads(path.read_text(encoding="utf-8"))
+            counts[".json"] += 1
+        elif path.suffix == ".ics":
+            assert Calendar.from_ical(path.read_bytes()).walk("VEVENT")
+            counts[".ics"] += 1
+    assert counts[".json"] == 8 and counts[".ics"] == 2 and counts[".svg"] == 4 and counts[".xml"] >= 12
+
+    titles = [e.title for e in feedparser.parse((out / "rss.xml").read_bytes()).entries]
+    assert titles == [TRICKY]
+    atom = feedparser.parse((out / "ar" / "atom.xml").read_bytes())
+    assert not atom.bozo and atom.entries[0].title.startswith("الطوارئ")
+    summary = json.loads((out / "api" / "v2" / "summary.json").read_text(encoding="utf-8"))
+    maintenance = json.loads((out / "api" / "v2" / "scheduled-maintenances.json").read_text(encoding="utf-8"))
+    assert maintenance["scheduled_maintenances"][0]["name"] == TRICKY
+    assert summary["page"]["name"] == "Test Hospital"
+    calendar = Calendar.from_ical((out / "planned.ics").read_bytes())
+    assert str(calendar.walk("VEVENT")[0]["SUMMARY"]) == TRICKY
