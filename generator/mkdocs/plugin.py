@@ -85,6 +85,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         config.site_dir = config.site_dir.rstrip("/\\") + STAGING_SUFFIX
         if os.path.exists(config.site_dir):
             shutil.rmtree(config.site_dir)
+        log.info(f"statuspress: {self.final_site_dir} is replaced only once the whole build has succeeded")
         return config
 
     def _set_up_theme(self, config) -> None:
