@@ -67,7 +67,7 @@ def placeholders(text: str) -> set[str]:
 def test_extraction_finds_the_template_and_module_strings(template):
     ids = set(msgids(template))
     # Templates (jinja2 extractor), with and without `| format` placeholders ...
-    assert {"Departments", "Last updated:", "From %(start)s to %(end)s"} <= ids
+    assert {"Departments", "Last updated: %(time)s", "From %(start)s to %(end)s"} <= ids
     # ... and Python modules: N_() constants and lang.gettext() calls.
     assert {"Operating normally", "Slower than usual", "Reduced capacity", "Not operating",
             "Planned closure", "Printed on", "History"} <= ids
