@@ -1,7 +1,6 @@
 """Whole builds: failures leave the previous site intact, builds are reproducible, statements are sanitized."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import feedparser
 import lxml.html
@@ -190,7 +189,7 @@ def test_tricky_title_keeps_every_output_valid(small_site, tmp_path):
         ---
         Tekst met "aanhalingstekens", <dicht> & emoji 🚑.
         """)
-    write_statement(root / "updates", "2026-01-13-0632-tricky.ar.md", f"""
+    write_statement(root / "updates", "2026-01-13-0632-tricky.ar.md", """
         ---
         title: 'الطوارئ "مؤقتا" <مغلقة> & co 🚑'
         ---

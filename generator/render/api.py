@@ -16,9 +16,8 @@ from zoneinfo import ZoneInfo
 from ..compute.status import Incident, PlannedClosure, Snapshot
 from ..model import COMPONENT_STATUS, INDICATOR, Statement, worst
 from . import urls
-from .feeds import plain_text
 from .i18n import Language
-from .markdown import render_markdown
+from .markdown import plain_text, render_markdown
 
 # Statuspage's own words for status.indicator; machine vocabulary, kept in English like theirs.
 INDICATOR_DESCRIPTION = {

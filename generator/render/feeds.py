@@ -11,7 +11,6 @@ import html
 import re
 from datetime import datetime, timezone
 
-import nh3
 from feedgen.ext.base import BaseEntryExtension
 from feedgen.entry import FeedEntry
 from feedgen.ext.dc import DcEntryExtension
@@ -21,7 +20,7 @@ from ..compute.status import Snapshot
 from ..model import Statement
 from . import urls
 from .i18n import N_, Language
-from .markdown import render_markdown
+from .markdown import plain_text, render_markdown
 
 MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -190,18 +189,6 @@ def summary(statement: Statement, lang: str) -> str:
         return text.summary
     match = re.search(r"<p>(.*?)</p>", render_markdown(text.body), re.S)
     return " ".join(plain_text(match.group(1)).split()) if match else text.title
-
-
-def plain_text(html_text: str) -> str:
-    """Sanitized HTML as plain text: paragraphs apart, list items as "- ", no markup, no entities.
-
-    For fields read as plain text (summaries, the API's bodies). Going through the sanitizer
-    first means a statement's raw HTML (a <script>, say) is dropped, not passed on as source.
-    """
-    html_text = re.sub(r"</(p|h[2-6]|blockquote|pre|table)>", "\\g<0>\n", html_text)
-    html_text = re.sub(r"<li>", "- ", re.sub(r"<br\s*/?>", "\n", html_text))
-    text = html.unescape(nh3.clean(html_text, tags=set()))
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
 def content_html(snapshot: Snapshot, statement: Statement, lang: Language) -> str:

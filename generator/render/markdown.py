@@ -6,6 +6,8 @@ iframe, form, event handler or javascript: link reaches a page or a feed.
 """
 from __future__ import annotations
 
+import html
+import re
 from functools import lru_cache
 from urllib.parse import urljoin
 
@@ -67,3 +69,14 @@ def render_markdown(text: str, base_url: str | None = None) -> str:
     """Sanitized HTML of a statement body; relative URLs made absolute when `base_url` is given."""
     return _clean(_convert(text), base_url)
 
+
+def plain_text(html_text: str) -> str:
+    """Sanitized HTML as plain text: paragraphs apart, list items as "- ", no markup, no entities.
+
+    For fields read as plain text (summaries, the API's bodies). Going through the sanitizer
+    first means a statement's raw HTML (a <script>, say) is dropped, not passed on as source.
+    """
+    html_text = re.sub(r"</(p|h[2-6]|blockquote|pre|table)>", "\\g<0>\n", html_text)
+    html_text = re.sub(r"<li>", "- ", re.sub(r"<br\s*/?>", "\n", html_text))
+    text = html.unescape(nh3.clean(html_text, tags=set()))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
