@@ -21,8 +21,8 @@ from generator.compute.status import compute
 from generator.read import read_site, read_updates
 from generator.render.i18n import Language
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-REFERENCE = SHARED / "reference"
+# Real Statuspage API v2 responses (see fixtures/statuspage/README.md).
+REFERENCE = Path(__file__).resolve().parent / "fixtures" / "statuspage"
 
 SITE_URL = "https://status.example.org/"
 SITE_NAME = "AZ Voorbeeld — Status"

@@ -1,4 +1,4 @@
-"""The Statuspage API v2 JSON: same field names and value types as the real samples in shared/reference/."""
+"""The Statuspage API v2 JSON: same field names and value types as the real samples in tests/fixtures/statuspage/."""
 from __future__ import annotations
 
 import json

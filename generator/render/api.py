@@ -1,8 +1,8 @@
 """The Statuspage public API v2, as static JSON files, in the default language.
 
 Tools that already poll Statuspage pages (dashboards, chat bots, monitoring)
-read ours unchanged: same paths, field names and value types as the samples in
-shared/reference/. A department is a component, a group a component group,
+read ours unchanged: same paths, field names and value types as Statuspage's own (real samples in
+tests/fixtures/statuspage/). A department is a component, a group a component group,
 an incident an incident, a planned closure a scheduled maintenance.
 """
 from __future__ import annotations
