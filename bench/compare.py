@@ -1,0 +1,210 @@
+"""statuspress beside its floor: the same corpus built by bare MkDocs + Material, in one run.
+
+    python3 bench/compare.py                          # N = 100, 1000, 5000; L = 1, 3, 10
+    python3 bench/compare.py --sizes 1000 --languages 3
+    python3 bench/compare.py --sizes 1000 --languages 3 --runs 3 --no-preview
+
+For every N statements x L languages it prints, for our build and for the floor ("bare":
+MkDocs + Material building the same N x L bodies as plain pages out of the navigation, no
+plugin): wall time, CPU time (all processes), peak memory (sum of the resident memory of every
+process of the build at once) and output size; then the ratios, the time `statuspress check`
+takes, and the preview reload time: how long `mkdocs serve` takes to serve a statement's page
+again after its file was saved.
+
+Figures, not pass/fail: the tests never assert timings.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import re
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build import START, STEP, generate  # noqa: E402  (the build benchmark's corpus)
+
+LANGUAGES = ["nl", "fr", "en", "de", "es", "it", "pt", "pl", "sv", "da"]
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+    peak_mib: float
+    output_mib: float
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def _tree_rss_kib(pid: int) -> int:
+    """Resident memory of a process and all its descendants, now."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+            todo += _children(current)
+    return total
+
+
+def measured(command: list[str], cwd: Path, env: dict) -> Run:
+    """Run `command`; wall and CPU time, peak memory of the whole process tree."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, _tree_rss_kib(process.pid))
+        time.sleep(0.02)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if process.returncode:
+        sys.exit(f"{' '.join(command)} failed:\n{process.stderr.read().decode()[-3000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Run(wall, cpu, peak / 1024, 0.0)
+
+
+def size_mib(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
+
+
+def make_bare(ours: Path, bare: Path) -> None:
+    """The floor: every statement file as a plain Markdown page, out of the navigation."""
+    docs = bare / "docs"
+    for path in (ours / "updates").glob("*.md"):
+        stem, _, lang = path.stem.partition(".")
+        target = docs / (lang or "default") / f"{stem}.md"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    (docs / "index.md").write_text("# Status\n", encoding="utf-8")
+    (bare / "mkdocs.yml").write_text(
+        "site_name: Bare\nsite_url: https://bare.example/\ntheme:\n  name: material\n  font: false\n"
+        "nav:\n  - index.md\nnot_in_nav: |\n  /default/\n" + "".join(f"  /{lang}/\n" for lang in LANGUAGES)
+        + "plugins: []\n", encoding="utf-8")
+
+
+def build_env(n: int) -> dict:
+    # "Now" just after the last statement: everything is published.
+    return {**ENV, "SOURCE_DATE_EPOCH": str(int((START + STEP * n).timestamp()))}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    with contextlib.suppress(OSError):
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.read().decode("utf-8", "replace")
+    return None
+
+
+def preview_reload(root: Path, n: int) -> float | None:
+    """Seconds from saving a statement to `mkdocs serve` serving its page with the change."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}",
+                               "-f", str(root / "mkdocs.yml")], cwd=root, env=build_env(n),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # Drain the server's log so that it never blocks on a full pipe.
+    threading.Thread(target=server.stderr.read, daemon=True).start()
+    try:
+        deadline = time.monotonic() + 600
+        while fetch(url) is None:
+            if server.poll() is not None or time.monotonic() > deadline:
+                return None
+            time.sleep(0.2)
+        path = sorted((root / "updates").glob("*-statement-*.md"))[n // 2]
+        page = f"{url}updates/{path.stem.partition('.')[0]}/"
+        marker = f"Preview marker {time.time_ns()}"
+        text = path.read_text(encoding="utf-8")
+        saved = time.perf_counter()
+        path.write_text(re.sub(r"^title: .*$", f"title: {marker}", text, count=1, flags=re.M), encoding="utf-8")
+        while time.perf_counter() - saved < 600:
+            body = fetch(page)
+            if body and marker in body:
+                return time.perf_counter() - saved
+            time.sleep(0.02)
+        return None
+    finally:
+        server.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            server.wait(10)
+        if server.poll() is None:
+            server.kill()
+
+
+def best(runs: list[Run]) -> Run:
+    """The fastest run: the least disturbed by whatever else the machine did meanwhile."""
+    return min(runs, key=lambda r: r.wall)
+
+
+def compare(n: int, languages: int, runs: int, preview: bool) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        ours, bare = Path(tmp) / "ours", Path(tmp) / "bare"
+        ours.mkdir()
+        bare.mkdir()
+        generate(ours, n, LANGUAGES[:languages])
+        make_bare(ours, bare)
+        mkdocs = [sys.executable, "-m", "mkdocs", "build", "-q", "-f"]
+        results = {}
+        for name, root in (("bare", bare), ("ours", ours)):
+            measured_runs = []
+            for _ in range(runs):
+                shutil.rmtree(root / "site", ignore_errors=True)
+                measured_runs.append(measured(mkdocs + [str(root / "mkdocs.yml"), "-d", str(root / "site")],
+                                              root, build_env(n)))
+            result = best(measured_runs)
+            result.output_mib = size_mib(root / "site")
+            results[name] = result
+        check = measured([sys.executable, "-m", "generator.cli", "check", "-f", str(ours / "mkdocs.yml")],
+                         ours, build_env(n))
+        reload = preview_reload(ours, n) if preview else None
+    o, b = results["ours"], results["bare"]
+    reload_text = "-" if reload is None else f"{reload:.2f}"
+    print(f"{n:>6} {languages:>3} | {o.wall:>7.2f} {o.cpu:>7.2f} {o.peak_mib:>7.0f} {o.output_mib:>7.1f} | "
+          f"{b.wall:>7.2f} {b.cpu:>7.2f} {b.peak_mib:>7.0f} {b.output_mib:>7.1f} | "
+          f"{o.wall / b.wall:>5.2f} {o.cpu / b.cpu:>5.2f} {o.peak_mib / b.peak_mib:>5.2f} "
+          f"{o.output_mib / b.output_mib:>5.2f} | {check.wall:>6.2f} {reload_text:>7}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", nargs="+", type=int, default=[100, 1000, 5000])
+    parser.add_argument("--languages", nargs="+", type=int, default=[1, 3, 10], choices=range(1, 11))
+    parser.add_argument("--runs", type=int, default=1, help="builds of each kind; the fastest is kept")
+    parser.add_argument("--no-preview", action="store_true", help="skip the mkdocs serve reload time")
+    args = parser.parse_args()
+    print(f"{'':>10} | {'statuspress':^31} | {'bare MkDocs + Material':^31} | {'ours / bare':^23} |")
+    print(f"{'N':>6} {'L':>3} | {'wall s':>7} {'CPU s':>7} {'MiB':>7} {'out MiB':>7} | "
+          f"{'wall s':>7} {'CPU s':>7} {'MiB':>7} {'out MiB':>7} | {'wall':>5} {'CPU':>5} {'mem':>5} {'out':>5} | "
+          f"{'check':>6} {'reload':>7}")
+    for n in args.sizes:
+        for languages in args.languages:
+            compare(n, languages, args.runs, not args.no_preview)
+
+
+if __name__ == "__main__":
+    main()
