@@ -234,18 +234,23 @@ def test_check_github_prints_workflow_annotations(site_copy):
 
 
 def test_check_github_encodes_what_would_break_an_annotation(site_copy):
-    # A file name with a comma would end the `file=` property early; GitHub wants it %-encoded.
-    write(site_copy / "updates" / "2026", "2026-12-01-0900-a.md", """\
+    # A comma would end the `file=` property early and a '%' starts an escape: GitHub wants both encoded.
+    write(site_copy / "updates" / "2026", "spoed,dicht.md", "---\ntitle: x\n---\n")
+    write(site_copy / "updates" / "2026", "2026-01-22-0800-procent.md", """\
         ---
-        title: "100% open"
-        date: 2026-12-01T09:00:00+01:00
+        title: Half open
+        date: 2026-01-22T08:00:00+01:00
+        50%: open
         ---
         Tekst.
         """)
-    result = run_script("check", "--format", "github", "--strict", cwd=site_copy)
-    assert result.returncode == 1  # warnings only, but --strict
-    (line,) = [row for row in result.stdout.splitlines() if "2026-12-01-0900-a.md" in row and "held back" in row]
-    assert line.startswith("::warning file=updates/2026/2026-12-01-0900-a.md,line=3::held back until ")
+    result = run_script("check", "--format", "github", cwd=site_copy)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("::error file=updates/2026/spoed%2Cdicht.md,line=1::'spoed,dicht' is not a valid "
+                               "statement id") for line in lines), lines
+    assert any(line.startswith("::error file=updates/2026/2026-01-22-0800-procent.md,line=4::unknown key '50%25'")
+               for line in lines), lines
 
 
 def test_check_text_strict_fails_on_warnings_only(site_copy):
