@@ -174,21 +174,24 @@ def test_check_reports_site_config_problems_with_lines(site_copy):
 
 
 def test_check_lists_embargoed_statement_with_its_release_time(site_copy):
-    write(site_copy / "updates" / "2026", "2026-12-01-0900-nieuwe-campus.md", """\
+    # Replayed at an earlier moment (SOURCE_DATE_EPOCH), a statement dated after it is held back; dated in
+    # the real clock's past, it needs no `embargo: true`.
+    write(site_copy / "updates" / "2026", "2026-01-25-0900-nieuwe-campus.md", """\
         ---
         title: Nieuwe campus open
-        date: 2026-12-01T09:00:00+01:00
+        date: 2026-01-25T09:00:00+01:00
         ---
         Tekst.
         """)
-    result = run_script("check", cwd=site_copy, epoch=EPOCH_NOV_27)
+    before = int(datetime(2026, 1, 21, 12, 0, tzinfo=BRUSSELS).timestamp())
+    result = run_script("check", cwd=site_copy, epoch=before)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "updates/2026/2026-12-01-0900-nieuwe-campus.md:3: warning: held back until 2026-12-01 09:00 " \
-           "(2026-12-01T09:00:00+01:00)" in result.stdout
+    assert "updates/2026/2026-01-25-0900-nieuwe-campus.md:3: warning: held back until 2026-01-25 09:00 " \
+           "(2026-01-25T09:00:00+01:00)" in result.stdout
     assert "20 statement(s), 19 published" in result.stdout
-    assert run_script("check", "--strict", cwd=site_copy, epoch=EPOCH_NOV_27).returncode == 1
+    assert run_script("check", "--strict", cwd=site_copy, epoch=before).returncode == 1
     # Once that time has come, it is published.
-    after = int(datetime(2026, 12, 1, 9, 0, tzinfo=BRUSSELS).timestamp())
+    after = int(datetime(2026, 1, 25, 9, 0, tzinfo=BRUSSELS).timestamp())
     result = run_script("check", cwd=site_copy, epoch=after)
     assert "held back" not in result.stdout
     assert "20 statement(s), 20 published" in result.stdout

@@ -85,16 +85,16 @@ def test_status_at_a_moment_inside_a_planned_closure(example):
 
 
 def test_status_of_an_embargoed_statement_says_when_it_goes_out(example):
-    write_statement(example.parent / "updates", "2026-12-01-0900-campus.md", """
+    write_statement(example.parent / "updates", "2026-01-25-0900-campus.md", """
         ---
         title: Nieuwe campus open
-        date: 2026-12-01T09:00:00+01:00
+        date: 2026-01-25T09:00:00+01:00
         ---
         Tekst.
         """)
-    out = status(example).stdout
-    assert block(out, "Held back") == ['2026-12-01-0900-campus goes out 2026-12-01 09:00+01:00 "Nieuwe campus open"']
-    assert "Next change by itself: 2026-12-01 09:00+01:00: statement 2026-12-01-0900-campus goes out" in out
+    out = status(example, now="2026-01-21T12:00:00+01:00").stdout
+    assert block(out, "Held back") == ['2026-01-25-0900-campus goes out 2026-01-25 09:00+01:00 "Nieuwe campus open"']
+    assert "Next change by itself: 2026-01-25 09:00+01:00: statement 2026-01-25-0900-campus goes out" in out
 
 
 def test_status_with_nothing_ahead(small_site):
