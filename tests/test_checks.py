@@ -247,6 +247,26 @@ def test_near_ids():
     assert not near_ids("same", "same")
 
 
+def test_back_to_operational_as_an_incident_of_its_own_is_a_warning(small_site):
+    root = site_with_cyber(small_site)
+    write_statement(root / "updates", "2026-01-14-0900-spoed-open.md", """
+        ---
+        title: Spoed opnieuw open
+        date: 2026-01-14T09:00:00+01:00
+        departments:
+          emergency: operational
+        ---
+        Tekst.
+        """)
+    code, problems = check(root)
+    assert code == 0
+    (problem,) = about(problems, "2026-01-14-0900-spoed-open.md")
+    assert (problem["line"], problem["severity"]) == (4, "warning")  # the `departments` line
+    assert "sets emergency 'operational'" in problem["message"]
+    assert "still holds emergency at 'offline'" in problem["message"]
+    assert "write 'incident: cyberaanval-2026-01'" in problem["message"]
+
+
 # --- `planned` in a follow-up of an incident ----------------------------------------------------
 
 

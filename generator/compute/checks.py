@@ -48,34 +48,48 @@ def timeline_problems(site: Site, statements: list[Statement]) -> Problems:
 
 
 def _check_opening(problems: Problems, statement: Statement, open_incidents: list[Incident], lang: str) -> None:
+    """A statement that opens an incident: did it rather mean to follow up an open one?"""
     gid = statement.group_id
     near = [i for i in open_incidents if statement.incident and near_ids(gid, i.id)]
     did_you_mean = f" (did you mean '{near[0].id}'?)" if near else ""
+    opened = (f"'incident: {gid}' is used by no earlier statement{did_you_mean}, so this statement"
+              if statement.incident else "this statement names no 'incident', so it")
+    named = set(statement.departments)
     if statement.phase in LATE_PHASES:
-        named = set(statement.departments)
         involved = [i for i in open_incidents if named & set(i.holds)] if named else open_incidents
-        opened = (f"'incident: {gid}' is used by no earlier statement{did_you_mean}, so this statement"
-                  if statement.incident else "this statement names no 'incident', so it")
         if involved:
-            where = (f"for {', '.join(sorted(named & {d for i in involved for d in i.holds}))}"
-                     if named else "")
+            held = sorted(named & {d for i in involved for d in i.holds})
             listed = ", ".join(f"'{i.id}' ({_quoted(i, lang)})" for i in involved)
             problems.add(statement.path, _line(statement, "incident" if statement.incident else "phase"),
                          f"{opened} would open a new incident already '{statement.phase}', while "
                          f"{'these incidents are' if len(involved) > 1 else 'this incident is'} still open"
-                         f"{' ' + where if where else ''}: {listed}; to follow one up, write 'incident: "
-                         f"{(near or involved)[0].id}'; to report a new incident, start it with 'phase: "
-                         "investigating' or 'phase: identified'")
+                         f"{' for ' + ', '.join(held) if held else ''}: {listed}; to follow one up, write "
+                         f"'incident: {(near or involved)[0].id}'; to report a new incident, start it with "
+                         "'phase: investigating' or 'phase: identified'")
         else:
             problems.add(statement.path, _line(statement, "phase"),
                          f"{opened} opens a new incident already '{statement.phase}': published as a report "
                          "after the fact (no open incident holds its departments); if it follows up an "
                          "earlier incident, write its id in 'incident:'", "warning")
-    elif near:
+        return
+    if near:
         problems.add(statement.path, _line(statement, "incident"),
                      f"'incident: {gid}' opens a new incident, but its id is close to the open incident "
                      f"'{near[0].id}' ({_quoted(near[0], lang)}){did_you_mean}: correct the id to follow "
                      "that incident up; if this is a different incident, choose a more distinct id", "warning")
+        return
+    # "Back to normal" as an incident of its own changes nothing while the open one holds worse.
+    if named and all(status == "operational" for status in statement.departments.values()):
+        for incident in open_incidents:
+            worse = {d: s for d, s in incident.holds.items() if d in named and s != "operational"}
+            if worse:
+                dept, status = next(iter(worse.items()))
+                problems.add(statement.path, _line(statement, "departments"),
+                             f"{opened} opens a new incident that sets {', '.join(sorted(worse))} 'operational', "
+                             f"but the open incident '{incident.id}' ({_quoted(incident, lang)}) still holds "
+                             f"{dept} at '{status}', so the site keeps showing '{status}': to follow that "
+                             f"incident up, write 'incident: {incident.id}'", "warning")
+                return
 
 
 def publication_warnings(snapshot: Snapshot) -> Problems:
