@@ -73,7 +73,7 @@ def main():
 def check(config_file: Path, output: str, strict: bool):
     """Validate every statement and print all problems; exit 1 if any is an error."""
     root = config_file.resolve().parent
-    site, statements, problems, updates_dir = _load(config_file.resolve())
+    site, statements, problems, _ = _load(config_file.resolve())
     snapshot = None
     if site is not None:  # the warnings of the statements that are valid, even beside errors: all in one run
         snapshot = compute(site, statements, build_time())
