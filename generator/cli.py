@@ -1,6 +1,7 @@
 """The `statuspress` command: check statements before publishing, start a new one."""
 from __future__ import annotations
 
+import json
 import re
 import sys
 import unicodedata
@@ -11,15 +12,26 @@ from zoneinfo import ZoneInfo
 import click
 
 from .compute import build_time, compute
-from .read import Problems, read_site, read_updates
-from .render.i18n import Language
+from .compute.checks import publication_warnings
+from .model import PHASES, STATUSES
+from .read import Problems
+from .read.problems import did_you_mean, one_of
+from .terminal import status_report
+from .validate import load_site
+
+try:
+    from .read.updates import TEMPLATE_BODY
+except ImportError:  # before the reader knows the placeholder (merged from read8a)
+    TEMPLATE_BODY = "Write the statement here."
 
 
 def _load(config_file: Path):
-    """(site, statements, problems, updates_dir) from a mkdocs.yml, without building anything."""
+    """(site, statements, problems, updates_dir) from a mkdocs.yml, validated exactly as a build does."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import ConfigurationError
 
+    if not config_file.exists():
+        raise click.ClickException(f"{config_file} not found: run this in the site's folder or pass -f")
     try:
         config = load_config(str(config_file))
     except ConfigurationError as exc:
@@ -27,14 +39,25 @@ def _load(config_file: Path):
     plugin = config.plugins.get("statuspress")
     if plugin is None:
         raise click.ClickException(f"{config_file}: the 'statuspress' plugin is not listed under 'plugins'")
-    site, problems = read_site(dict(plugin.config), site_name=config.site_name, site_url=config.site_url,
-                               config_file=config_file)
-    updates_dir = config_file.parent / plugin.config.updates_dir
-    statements = []
-    if site is not None:
-        statements, more = read_updates(updates_dir, site)
-        problems.extend(more)
-    return site, statements, problems, updates_dir
+    loaded = load_site(dict(plugin.config), site_name=config.site_name, site_url=config.site_url,
+                       config_file=config_file)
+    return loaded.site, loaded.statements, loaded.problems, loaded.updates_dir
+
+
+def _load_or_exit(config_file: Path):
+    """Like _load, but stops with every error when the site cannot be used as it stands."""
+    site, statements, problems, updates_dir = _load(config_file.resolve())
+    if site is None or problems.errors:
+        root = config_file.resolve().parent
+        for problem in Problems(problems.errors).sorted():
+            click.echo(problem.format(root), err=True)
+        click.echo(f"\n{len(problems.errors)} error(s): fix them first (`statuspress check` lists them).", err=True)
+        sys.exit(1)
+    return site, statements, updates_dir
+
+
+CONFIG_OPTION = click.option("-f", "--config-file", type=click.Path(path_type=Path), default=Path("mkdocs.yml"),
+                             show_default=True, help="The site's mkdocs.yml.")
 
 
 @click.group()
@@ -43,37 +66,83 @@ def main():
 
 
 @main.command()
-@click.option("-f", "--config-file", type=click.Path(path_type=Path), default=Path("mkdocs.yml"),
-              show_default=True, help="The site's mkdocs.yml.")
-def check(config_file: Path):
+@CONFIG_OPTION
+@click.option("--format", "output", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="text for people, json for tools, github for GitHub Actions annotations.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too (untranslated, embargoed, near ids...).")
+def check(config_file: Path, output: str, strict: bool):
     """Validate every statement and print all problems; exit 1 if any is an error."""
-    if not config_file.exists():
-        raise click.ClickException(f"{config_file} not found: run this in the site's folder or pass -f")
     root = config_file.resolve().parent
-    site, statements, problems, updates_dir = _load(config_file.resolve())
-    for problem in Problems(problems).sorted():
-        click.echo(problem.format(root), err=problem.is_error)
-    if site is None or problems.errors:
-        click.echo(f"\n{len(problems.errors)} error(s): nothing can be published until they are fixed.", err=True)
-        sys.exit(1)
+    site, statements, problems, _ = _load(config_file.resolve())
+    snapshot = None
+    if site is not None:  # the warnings of the statements that are valid, even beside errors: all in one run
+        snapshot = compute(site, statements, build_time())
+        problems = Problems([*problems, *publication_warnings(snapshot)])
+    problems = Problems(problems).sorted()
+    errors = [p for p in problems if p.is_error]
+    warnings = [p for p in problems if not p.is_error]
+    failed = bool(errors) or site is None or (strict and bool(warnings))
 
-    now = build_time()
-    snapshot = compute(site, statements, now)
-    default = Language(site.default_language, site.timezone)
-    untranslated = [(s, [lang for lang in site.languages[1:] if not s.is_translated(lang)]) for s in statements]
-    untranslated = [(s, langs) for s, langs in untranslated if langs]
-    if untranslated:
-        click.echo("Untranslated (the default-language text is shown, marked as such):")
-        for statement, langs in untranslated:
-            click.echo(f"  {_relative(statement.path, root)}: {', '.join(langs)}")
-    if snapshot.embargoed:
-        click.echo("Embargoed (dated in the future; published by the first build after that time):")
-        for statement in snapshot.embargoed:
-            click.echo(f"  {_relative(statement.path, root)}: {statement.date.isoformat()} "
-                       f"({default.datetime(statement.date)})")
-    click.echo(f"OK: {len(statements)} statement(s), {len(snapshot.statements)} published, "
-               f"{len(snapshot.incidents)} incident(s), {len(snapshot.closures)} planned closure(s); "
-               f"overall: {snapshot.overall}.")
+    if output == "json":
+        click.echo(json.dumps([{"path": _relative(p.path, root), "line": p.line, "severity": p.severity,
+                                "message": p.message} for p in problems], ensure_ascii=False, indent=2))
+    elif output == "github":
+        for p in problems:
+            kind = "error" if p.is_error else ("warning" if p.severity == "warning" else "notice")
+            click.echo(f"::{kind} file={_escape_property(_relative(p.path, root))},line={p.line}::"
+                       f"{_escape_data(p.message)}")
+    else:
+        for problem in problems:
+            click.echo(problem.format(root), err=problem.is_error)
+        if errors or site is None:
+            click.echo(f"\n{len(errors)} error(s): nothing can be published until they are fixed.", err=True)
+        else:
+            click.echo(_check_summary(snapshot, statements))
+            if strict and warnings:
+                click.echo(f"{len(warnings)} warning(s), and --strict fails on warnings.", err=True)
+    sys.exit(1 if failed else 0)
+
+
+def _check_summary(snapshot, statements) -> str:
+    lines = []
+    if snapshot.active_incidents:
+        lang = snapshot.site.default_language
+        lines.append("Open incidents (write the id in 'incident:' to follow one up):")
+        lines += [f"  {i.id}: \"{i.title(lang)}\" ({i.phase})" for i in snapshot.active_incidents]
+    lines.append(f"OK: {len(statements)} statement(s), {len(snapshot.statements)} published, "
+                 f"{len(snapshot.incidents)} incident(s), {len(snapshot.closures)} planned closure(s); "
+                 f"overall: {snapshot.overall}.")
+    return "\n".join(lines)
+
+
+def _escape_data(text: str) -> str:
+    """A GitHub Actions workflow command's message: %, CR and LF are encoded."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+@main.command()
+@CONFIG_OPTION
+@click.option("--at", "at", metavar="TIME",
+              help="The moment to show, such as 2026-01-20T21:00 (site time zone unless an offset is given); "
+                   "default: now.")
+def status(config_file: Path, at: str | None):
+    """Print what the site shows at a moment: departments, open incidents, closures, held-back statements."""
+    site, statements, _ = _load_or_exit(config_file)
+    moment = _parse_time(at, ZoneInfo(site.timezone), "--at") if at else build_time()
+    click.echo(status_report(compute(site, statements, moment)), nl=False)
+
+
+def _parse_time(value: str, zone: ZoneInfo, option: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date and time such as 2026-01-13T06:32 or "
+                                 "2026-01-13T06:32:00+01:00", param_hint=option)
+    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -97,51 +166,121 @@ def _yaml_text(value: str) -> str:
 
 @main.command()
 @click.argument("title")
-@click.option("-f", "--config-file", type=click.Path(path_type=Path), default=Path("mkdocs.yml"),
-              show_default=True, help="The site's mkdocs.yml.")
-@click.option("--incident", help="The incident this statement belongs to.")
-@click.option("--phase", type=click.Choice(["investigating", "identified", "monitoring", "resolved"]))
-@click.option("--date", "when", help="Publication time (ISO 8601 with offset); default: now.")
-@click.option("--translations", is_flag=True, help="Also create an empty file for every other language.")
-def new(title: str, config_file: Path, incident: str | None, phase: str | None, when: str | None,
-        translations: bool):
-    """Create a new statement file, correctly dated, ready to edit."""
-    site, _, problems, updates_dir = _load(config_file.resolve())
+@CONFIG_OPTION
+@click.option("--incident", metavar="ID", help="Follow up this incident or planned closure (its id, as "
+              "`statuspress status` lists it).")
+@click.option("--set", "sets", metavar="DEPT=STATUS", multiple=True,
+              help="A department's status from this statement on, such as emergency=reduced; repeatable.")
+@click.option("--phase", type=click.Choice(PHASES))
+@click.option("--date", "when", help="Publication time (ISO 8601; site time zone unless an offset is given); "
+              "default: now.")
+@click.option("--translate", metavar="LANGS", help="Create translation stubs for these languages, such as fr,en.")
+@click.option("--translations", is_flag=True, help="Create translation stubs for every other language.")
+def new(title: str, config_file: Path, incident: str | None, sets: tuple[str, ...], phase: str | None,
+        when: str | None, translate: str | None, translations: bool):
+    """Create a new statement file, correctly dated, ready to edit; never overwrites a file."""
+    site, statements, problems, updates_dir = _load(config_file.resolve())
     if site is None:
         for problem in problems.sorted():
             click.echo(problem.format(config_file.resolve().parent), err=True)
         sys.exit(1)
+    departments = _parse_sets(sets, site)
+    languages = list(site.languages[1:]) if translations else _parse_languages(translate, site)
     zone = ZoneInfo(site.timezone)
-    if when:
-        try:
-            date = datetime.fromisoformat(when)
-        except ValueError:
-            raise click.BadParameter(f"'{when}' is not a date and time such as 2026-01-13T06:32:00+01:00",
-                                     param_hint="--date")
-        if date.tzinfo is None:
-            date = date.replace(tzinfo=zone)
-    else:
-        date = build_time().astimezone(zone).replace(second=0, microsecond=0)
+    # The offset is the zone's at that very date: a July statement gets summer time.
+    date = (_parse_time(when, zone, "--date") if when
+            else build_time().replace(second=0, microsecond=0)).astimezone(zone)
+
+    snapshot = compute(site, statements, build_time())
+    lang = site.default_language
+    open_incidents = snapshot.active_incidents
+    listed = "; ".join(f"{i.id} (\"{i.title(lang)}\")" for i in open_incidents) or "none"
+    if incident is not None:
+        known = {s.group_id for s in statements if s.group_id}
+        if incident not in known:
+            raise click.BadParameter(
+                f"there is no incident or planned closure '{incident}'{did_you_mean(incident, known)}. "
+                f"Open incidents: {listed}. To start a new incident, leave out --incident.",
+                param_hint="--incident")
+    elif open_incidents and sys.stdin.isatty():
+        click.echo("Open incidents:")
+        for number, open_incident in enumerate(open_incidents, 1):
+            click.echo(f"  {number}) {open_incident.id}: \"{open_incident.title(lang)}\" ({open_incident.phase})")
+        click.echo("  0) none: a new incident, or a notice")
+        choice = click.prompt("Follow up which one?", type=click.IntRange(0, len(open_incidents)), default=0)
+        if choice:
+            incident = open_incidents[choice - 1].id
+
     stmt_id = f"{date:%Y-%m-%d-%H%M}-{slugify(title)}"
     folder = updates_dir / f"{date:%Y}" if (updates_dir / f"{date:%Y}").is_dir() else updates_dir
+    files = {folder / f"{stmt_id}.md": _statement_text(title, date, incident, phase, departments, site)}
+    for code in languages:
+        files[folder / f"{stmt_id}.{code}.md"] = _stub_text(title, lang, code)
+    for path in files:
+        if path.exists() or (updates_dir.is_dir() and any(updates_dir.rglob(path.name))):
+            raise click.ClickException(f"{path.name} exists already: choose another title or time "
+                                       "(statuspress new never overwrites a file)")
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{stmt_id}.md"
-    if path.exists() or any(updates_dir.rglob(f"{stmt_id}.md")):
-        raise click.ClickException(f"{stmt_id}.md exists already: choose another title or time")
+    for path, text in files.items():
+        with path.open("x", encoding="utf-8") as fp:  # "x": never overwrite, even in a race
+            fp.write(text)
+        click.echo(f"created {path}")
+    click.echo("Write the text and the summary, then run `statuspress status` to see what the site will show.")
+
+
+def _parse_sets(sets: tuple[str, ...], site) -> dict[str, str]:
+    departments = {}
+    for item in sets:
+        dept, equals, status = (part.strip() for part in item.partition("="))
+        if not equals or not dept or not status:
+            raise click.BadParameter(f"'{item}' must be department=status, such as "
+                                     f"{next(iter(site.departments))}=reduced", param_hint="--set")
+        if dept not in site.departments:
+            raise click.BadParameter(f"unknown department '{dept}'{did_you_mean(dept, site.departments)}: "
+                                     f"use one of {one_of(site.departments)}", param_hint="--set")
+        if status not in STATUSES:
+            raise click.BadParameter(f"unknown status '{status}' for '{dept}'{did_you_mean(status, STATUSES)}: "
+                                     f"use one of {one_of(STATUSES)}", param_hint="--set")
+        departments[dept] = status
+    return departments
+
+
+def _parse_languages(value: str | None, site) -> list[str]:
+    codes = [code.strip() for code in (value or "").split(",") if code.strip()]
+    for code in codes:
+        if code == site.default_language:
+            raise click.BadParameter(f"'{code}' is the default language: the statement itself is written in it; "
+                                     f"translate into {one_of(site.languages[1:]) or 'no other language'}",
+                                     param_hint="--translate")
+        if code not in site.languages:
+            raise click.BadParameter(f"'{code}' is not one of the site's languages"
+                                     f"{did_you_mean(code, site.languages[1:])}: use {one_of(site.languages[1:])}",
+                                     param_hint="--translate")
+    return list(dict.fromkeys(codes))
+
+
+def _statement_text(title, date, incident, phase, departments, site) -> str:
+    example = next(iter(site.departments))
     lines = ["---", f"title: {_yaml_text(title)}", f"date: {date.isoformat()}"]
     if incident:
         lines.append(f"incident: {incident}")
     if phase:
         lines.append(f"phase: {phase}")
-    lines += ["summary: ", "# departments:", "#   emergency: reduced", "# notes:",
-              "#   emergency: Where to go instead, what to bring.", "---", "", "Write the statement here.", ""]
-    path.write_text("\n".join(lines), encoding="utf-8")
-    click.echo(f"created {path}")
-    if translations:
-        for lang in site.languages[1:]:
-            stub = folder / f"{stmt_id}.{lang}.md"
-            stub.write_text('---\ntitle: ""\nsummary: \n---\n\n', encoding="utf-8")
-            click.echo(f"created {stub} (fill in the title and text, or delete it to publish untranslated)")
+    lines.append('summary: ""')
+    if departments:
+        lines += ["departments:", *(f"  {dept}: {status}" for dept, status in departments.items())]
+    else:
+        lines += ["# departments:", f"#   {example}: reduced"]
+    lines += ["# notes:", f"#   {next(iter(departments), example)}: Where to go instead, what to bring.",
+              "---", "", TEMPLATE_BODY, ""]
+    return "\n".join(lines)
+
+
+def _stub_text(title: str, source: str, target: str) -> str:
+    """A translation stub: left as it is, it counts as not translated and the statement goes out untranslated."""
+    original = f"title: {title}\n\n{TEMPLATE_BODY}".replace("-->", "-- >")
+    return (f'---\ntitle: ""\nsummary: ""\n---\n<!-- Translate into {target}: fill in title and summary '
+            f"above, write the text here and remove this comment. The {source} text:\n\n{original}\n-->\n")
 
 
 if __name__ == "__main__":

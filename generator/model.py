@@ -122,6 +122,9 @@ class Statement:
     phase: str | None = None
     departments: dict[str, str] = field(default_factory=dict)
     planned: Window | None = None
+    embargo: bool = False  # a date more than a day ahead is deliberate
+    # key -> line of that key in the default-language file, so later checks can point at it.
+    lines: dict[str, int] = field(default_factory=dict, compare=False)
 
     def text(self, lang: str) -> Text:
         """The text in `lang`, or the default-language text when untranslated."""

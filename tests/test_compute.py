@@ -217,6 +217,67 @@ def test_resolving_releases_all_holds():
     assert snapshot.active_incidents == []
 
 
+def test_reopened_incident_holds_only_what_it_states_from_then_on():
+    updates = [
+        statement("a", "2026-01-13 06:32", incident="cyber", departments={"emergency": "offline", "lab": "reduced"}),
+        statement("b", "2026-01-14 10:00", incident="cyber", phase="resolved",
+                  departments={"emergency": "operational", "lab": "operational"}),
+        statement("c", "2026-01-15 09:00", incident="cyber", phase="investigating",
+                  departments={"registration": "degraded"}),
+    ]
+    snapshot = compute(SITE, updates, at("2026-01-15 10:00"))
+    incident = snapshot.incidents["cyber"]
+    assert not incident.resolved and incident.resolved_at is None
+    # What the resolution released stays released: only registration is held again.
+    assert incident.holds_at(snapshot.now) == {"registration": "degraded"}
+    assert statuses(snapshot, "emergency", "lab", "registration") == {
+        "emergency": "operational", "lab": "operational", "registration": "degraded"}
+    assert snapshot.departments["emergency"].holders == ()
+    assert snapshot.transitions["c"] == {"registration": ("operational", "degraded")}
+    # Later statements of the reopened incident hold what they state, as before.
+    later = statement("d", "2026-01-15 12:00", incident="cyber", departments={"lab": "offline"})
+    snapshot = compute(SITE, [*updates, later], at("2026-01-15 13:00"))
+    assert statuses(snapshot, "emergency", "lab", "registration") == {
+        "emergency": "operational", "lab": "offline", "registration": "degraded"}
+
+
+def test_reopened_incident_read_from_files_does_not_bring_back_released_departments(tmp_path):
+    site = example_site()
+    write(tmp_path, "a.md", """\
+        ---
+        title: Storing
+        date: 2026-01-13T06:32:00+01:00
+        incident: storing
+        departments: {maternity: offline}
+        ---
+        Tekst.
+        """)
+    write(tmp_path, "b.md", """\
+        ---
+        title: Opgelost
+        date: 2026-01-14T06:32:00+01:00
+        incident: storing
+        phase: resolved
+        ---
+        Tekst.
+        """)
+    write(tmp_path, "c.md", """\
+        ---
+        title: Opnieuw
+        date: 2026-01-15T06:32:00+01:00
+        incident: storing
+        phase: identified
+        departments: {lab: reduced}
+        ---
+        Tekst.
+        """)
+    statements, problems = read_updates(tmp_path, site)
+    assert not problems.errors, [p.format() for p in problems]
+    snapshot = compute(site, statements, at("2026-01-16 00:00"))
+    assert statuses(snapshot, "maternity", "lab") == {"maternity": "operational", "lab": "reduced"}
+    assert [i.id for i in snapshot.active_incidents] == ["storing"]
+
+
 # --- planned closures ---------------------------------------------------------------------------
 
 

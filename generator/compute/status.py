@@ -74,6 +74,11 @@ class Incident(_StatementGroup):
 
     def apply(self, statement: Statement) -> None:
         self.statements.append(statement)
+        if self.resolved and statement.phase and statement.phase != "resolved":
+            # Reopened: its resolution released every hold, and what it released stays released;
+            # it holds only what its statements state from now on.
+            self.holds = {}
+            self.monitoring_at = None
         if statement.phase:
             self.phase = statement.phase
             if statement.phase == "monitoring" and self.monitoring_at is None:
@@ -261,3 +266,19 @@ def compute(site: Site, statements: list[Statement], now: datetime) -> Snapshot:
 
 def severity(status: str) -> int:
     return SEVERITY[status]
+
+
+def next_changes(snapshot: Snapshot) -> list[tuple[datetime, str, str]]:
+    """What will change the site without anyone writing a word: (when, what, id), soonest first.
+
+    An embargoed statement going out, a planned closure starting or ending.
+    """
+    changes = [(s.date, "release", s.id) for s in snapshot.embargoed]
+    for closure in snapshot.closures.values():
+        if closure.cancelled:
+            continue
+        if closure.window.start > snapshot.now:
+            changes.append((closure.window.start, "start", closure.id))
+        if closure.end() > snapshot.now:
+            changes.append((closure.end(), "end", closure.id))
+    return sorted(changes)

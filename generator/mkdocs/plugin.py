@@ -22,10 +22,12 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from ..compute import build_time, compute
-from ..read import read_site, read_updates
+from ..compute.checks import publication_warnings
+from ..read import Problems
 from ..render.i18n import Language
 from ..render.outputs import start_rendering_outputs
 from ..render.pages import render_pages
+from ..validate import load_site
 from .config import StatuspressConfig
 
 log = logging.getLogger("mkdocs.plugins.statuspress")
@@ -55,13 +57,10 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
     def on_config(self, config):
         config_file = Path(config.config_file_path) if config.config_file_path else None
         root = config_file.parent if config_file else Path.cwd()
-        site, problems = read_site(dict(self.config), site_name=config.site_name, site_url=config.site_url,
-                                   config_file=config_file)
-        statements = []
-        if site is not None:
-            self.updates_dir = root / self.config.updates_dir
-            statements, update_problems = read_updates(self.updates_dir, site)
-            problems.extend(update_problems)
+        loaded = load_site(dict(self.config), site_name=config.site_name, site_url=config.site_url,
+                           config_file=config_file)
+        site, statements, problems = loaded.site, loaded.statements, loaded.problems
+        self.updates_dir = loaded.updates_dir
         errors = problems.errors
         if errors:
             for problem in problems.sorted():
@@ -72,6 +71,8 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
                               "(`statuspress check` lists them too).")
         self.site = site
         self.snapshot = compute(site, statements, build_time())
+        for problem in Problems([*problems, *publication_warnings(self.snapshot)]).sorted():
+            log.warning(problem.format(root))
         self.languages = {code: Language(code, site.timezone) for code in site.languages}
         self._set_up_theme(config)
         config.extra_css.append(CSS)

@@ -300,6 +300,9 @@ def _read_statement_fields(reader: _FileReader, node, fields) -> dict:
             unstated="maintenance" if "planned" in fields else None)
     if "planned" in fields:
         entry["planned"] = _read_window(reader, fields["planned"][1])
+    entry["lines"] = {key: key_node.start_mark.line + 1 + reader.offset for key, (key_node, _) in fields.items()}
+    embargo = fields.get("embargo", (None, None))[1]
+    entry["embargo"] = isinstance(embargo, yaml.ScalarNode) and embargo.value.strip().lower() == "true"
     entry["invalid"] = len(reader.problems.errors) > before or entry["date"] is None
     return entry
 

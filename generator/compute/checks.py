@@ -1,0 +1,157 @@
+"""Rules that look at statements together, along the timeline, rather than one file at a time.
+
+Each was seen to publish a wrong status without a word: a follow-up that forgot (or mistyped)
+its `incident` and so opened a new incident, resolved at birth, while the real one stayed open;
+a `planned` window silently dropped from a follow-up. Pure: statements in, problems out.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from ..model import Site, Statement
+from ..read.problems import Problems
+from .status import Incident, PlannedClosure, Snapshot
+
+LATE_PHASES = ("monitoring", "resolved")
+
+
+def timeline_problems(site: Site, statements: list[Statement]) -> Problems:
+    """Errors and warnings about how statements follow each other, replayed in date order.
+
+    Every statement counts, embargoed ones too: they will be published as they stand.
+    """
+    problems = Problems()
+    lang = site.default_language
+    incidents: dict[str, Incident] = {}
+    closures: dict[str, PlannedClosure] = {}
+
+    for statement in sorted(statements, key=lambda s: s.sort_key):
+        gid = statement.group_id
+        if gid is None:
+            continue
+        group = incidents.get(gid) or closures.get(gid)
+        if group is None and statement.planned:
+            group = closures[gid] = PlannedClosure(id=gid, window=statement.planned)
+        elif group is None:
+            open_incidents = [i for i in incidents.values() if not i.resolved]
+            _check_opening(problems, statement, open_incidents, lang)
+            group = incidents[gid] = Incident(id=gid)
+        elif statement.planned and isinstance(group, Incident):
+            problems.add(statement.path, _line(statement, "planned"),
+                         f"'planned' in a follow-up of incident '{gid}' ({_quoted(group, lang)}): the window "
+                         "would be ignored and the closure would show at once; announce the planned closure "
+                         "as a statement of its own (without 'incident:'), or remove 'planned'")
+        group.apply(statement)
+    return problems
+
+
+def _check_opening(problems: Problems, statement: Statement, open_incidents: list[Incident], lang: str) -> None:
+    """A statement that opens an incident: did it rather mean to follow up an open one?"""
+    gid = statement.group_id
+    near = [i for i in open_incidents if statement.incident and near_ids(gid, i.id)]
+    did_you_mean = f" (did you mean '{near[0].id}'?)" if near else ""
+    opened = (f"'incident: {gid}' is used by no earlier statement{did_you_mean}, so this statement"
+              if statement.incident else "this statement names no 'incident', so it")
+    named = set(statement.departments)
+    if statement.phase in LATE_PHASES:
+        involved = [i for i in open_incidents if named & set(i.holds)] if named else open_incidents
+        if involved:
+            held = sorted(named & {d for i in involved for d in i.holds})
+            listed = ", ".join(f"'{i.id}' ({_quoted(i, lang)})" for i in involved)
+            problems.add(statement.path, _line(statement, "incident" if statement.incident else "phase"),
+                         f"{opened} would open a new incident already '{statement.phase}', while "
+                         f"{'these incidents are' if len(involved) > 1 else 'this incident is'} still open"
+                         f"{' for ' + ', '.join(held) if held else ''}: {listed}; to follow one up, write "
+                         f"'incident: {(near or involved)[0].id}'; to report a new incident, start it with "
+                         "'phase: investigating' or 'phase: identified'")
+        else:
+            problems.add(statement.path, _line(statement, "phase"),
+                         f"{opened} opens a new incident already '{statement.phase}': published as a report "
+                         "after the fact (no open incident holds its departments); if it follows up an "
+                         "earlier incident, write its id in 'incident:'", "warning")
+        return
+    if near:
+        problems.add(statement.path, _line(statement, "incident"),
+                     f"'incident: {gid}' opens a new incident, but its id is close to the open incident "
+                     f"'{near[0].id}' ({_quoted(near[0], lang)}){did_you_mean}: correct the id to follow "
+                     "that incident up; if this is a different incident, choose a more distinct id", "warning")
+        return
+    # "Back to normal" as an incident of its own changes nothing while the open one holds worse.
+    if named and all(status == "operational" for status in statement.departments.values()):
+        for incident in open_incidents:
+            worse = {d: s for d, s in incident.holds.items() if d in named and s != "operational"}
+            if worse:
+                dept, status = next(iter(worse.items()))
+                problems.add(statement.path, _line(statement, "departments"),
+                             f"{opened} opens a new incident that sets {', '.join(sorted(worse))} 'operational', "
+                             f"but the open incident '{incident.id}' ({_quoted(incident, lang)}) still holds "
+                             f"{dept} at '{status}', so the site keeps showing '{status}': to follow that "
+                             f"incident up, write 'incident: {incident.id}'", "warning")
+                return
+
+
+def publication_warnings(snapshot: Snapshot) -> Problems:
+    """What a build publishes differently from what is written: held back, or untranslated."""
+    problems = Problems()
+    site = snapshot.site
+    for statement in snapshot.embargoed:
+        problems.add(statement.path, _line(statement, "date"),
+                     f"held back until {_local(statement.date, site)} (dated after now): the first build "
+                     "after that time publishes it", "warning")
+    for statement in snapshot.statements + snapshot.embargoed:
+        missing = [lang for lang in site.languages[1:] if not statement.is_translated(lang)]
+        if missing:
+            problems.add(statement.path, 1,
+                         f"not translated into {', '.join(missing)} yet: those pages show the "
+                         f"'{site.default_language}' text, marked as such", "warning")
+    return problems
+
+
+def _local(when: datetime, site: Site) -> str:
+    local = when.astimezone(ZoneInfo(site.timezone))
+    return f"{local:%Y-%m-%d %H:%M} ({local.isoformat()})"
+
+
+def _line(statement: Statement, key: str) -> int:
+    return statement.lines.get(key) or 1
+
+
+def _quoted(group, lang: str) -> str:
+    return f"\"{group.title(lang)}\""
+
+
+_NUMBER = re.compile(r"\d+")
+
+
+def near_ids(a: str, b: str) -> bool:
+    """True when `a` looks like a typo of `b`: `cyberaanval-2026-1` for `cyberaanval-2026-01`.
+
+    Ids differing only by one number's value (`-01` and `-02`) are told apart on purpose:
+    numbering incidents is how a second one is named.
+    """
+    if a == b:
+        return False
+    normalized = [_NUMBER.sub(lambda m: str(int(m.group())), x.replace("_", "-")) for x in (a, b)]
+    if normalized[0] == normalized[1]:
+        return True
+    if _NUMBER.sub("#", normalized[0]) == _NUMBER.sub("#", normalized[1]):
+        return False  # the same words with other numbers
+    return _edit_distance(a, b) <= (1 if min(len(a), len(b)) < 8 else 2)
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance with adjacent transpositions (a swapped pair of letters is one typo)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                value = min(value, previous2[j - 2] + 1)
+            current.append(value)
+        previous2, previous = previous, current
+    return previous[-1]

@@ -1,0 +1,34 @@
+"""Read and validate a whole site: the one function both `mkdocs build` and `statuspress check` call.
+
+Whatever stops a build must stop `check`, and nothing else may: so there is a single list of
+steps, here, and neither caller adds rules of its own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .compute.checks import timeline_problems
+from .model import Site, Statement
+from .read import Problems, read_site, read_updates
+
+
+@dataclass
+class Loaded:
+    site: Site | None  # None when mkdocs.yml's statuspress block has errors
+    statements: list[Statement] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
+    updates_dir: Path | None = None
+
+
+def load_site(options: dict, *, site_name: str, site_url: str | None, config_file: Path | None) -> Loaded:
+    """The site, its valid statements, and every problem: per file, then along the timeline."""
+    site, problems = read_site(options, site_name=site_name, site_url=site_url, config_file=config_file)
+    root = config_file.parent if config_file else Path.cwd()
+    updates_dir = root / options.get("updates_dir", "updates")
+    loaded = Loaded(site=site, problems=problems, updates_dir=updates_dir)
+    if site is not None:
+        loaded.statements, more = read_updates(updates_dir, site)
+        problems.extend(more)
+        problems.extend(timeline_problems(site, loaded.statements))
+    return loaded
