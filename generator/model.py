@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# \Z, not $: "$" also matches before a final newline, and a file name may end in one.
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
 
 # Mildest first. SEVERITY orders them for "worst of": a planned closure is
 # milder than any unplanned trouble, so an outage during maintenance shows.
@@ -122,6 +123,7 @@ class Statement:
     phase: str | None = None
     departments: dict[str, str] = field(default_factory=dict)
     planned: Window | None = None
+    embargo: bool = False  # stated `embargo: true`: meant to be held back until its date
 
     def text(self, lang: str) -> Text:
         """The text in `lang`, or the default-language text when untranslated."""

@@ -22,7 +22,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from ..compute import build_time, compute
-from ..read import read_site, read_updates
+from ..read import missing_site_url, read_site, read_updates
 from ..render.i18n import Language
 from ..render.outputs import start_rendering_outputs
 from ..render.pages import render_pages
@@ -57,10 +57,12 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         root = config_file.parent if config_file else Path.cwd()
         site, problems = read_site(dict(self.config), site_name=config.site_name, site_url=config.site_url,
                                    config_file=config_file)
+        # `mkdocs serve` sets site_url to its own address before this runs: only a build can lack it.
+        problems.extend(missing_site_url(config.site_url, config_file))
         statements = []
         if site is not None:
             self.updates_dir = root / self.config.updates_dir
-            statements, update_problems = read_updates(self.updates_dir, site)
+            statements, update_problems = read_updates(self.updates_dir, site, config_file=config_file)
             problems.extend(update_problems)
         errors = problems.errors
         if errors:
