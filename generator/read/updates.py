@@ -284,6 +284,7 @@ def read_updates(updates_dir: Path, site: Site, *, present: datetime | None = No
         if loaded is None:
             continue
         node, body = loaded
+        errors_before = len(problems.errors)
         fields = reader.mapping(node)
         for key, (key_node, _) in fields.items():
             if key not in (LANGUAGE_KEYS if lang else DEFAULT_FILE_KEYS):
@@ -300,10 +301,9 @@ def read_updates(updates_dir: Path, site: Site, *, present: datetime | None = No
                 translations.append((stmt_id, lang, text, path))
             continue
         entry = _read_statement_fields(reader, node, fields)
-        before = len(problems.errors)
         entry["embargo"] = _check_publishable(reader, fields, entry, present)
-        if len(problems.errors) > before:
-            entry["invalid"] = True
+        if len(problems.errors) > errors_before:
+            entry["invalid"] = True  # any error in its file: never publish half a statement
         entry["path"] = path
         entry["text"] = text
         defaults[stmt_id] = entry
@@ -344,7 +344,7 @@ def _check_publishable(reader: _FileReader, fields, entry: dict, present: dateti
     date = entry.get("date")
     if date is not None and not embargo and date - present > EMBARGO_MARGIN:
         ahead = date - present
-        reader.error(fields["date"][1], f"'date: {date.isoformat()}' is {_duration(ahead)} from now: a statement "
+        reader.error(fields["date"][1], f"'date: {fields['date'][1].value.strip()}' is {_duration(ahead)} from now: a statement "
                                         "dated more than 24 hours ahead is held back until then; correct the date "
                                         "(a typo in the year or month?), or add 'embargo: true' if it must wait")
     if entry.get("phase") == "resolved" and "departments" in fields:
