@@ -237,3 +237,25 @@ def test_build_without_site_url_is_refused_and_keeps_the_last_site(small_site, t
     assert result.returncode != 0
     assert "mkdocs.yml:1: no 'site_url'" in result.stderr and "site_url: https://" in result.stderr, result.stderr
     assert tree_digest(out) == before
+
+
+def test_serve_needs_no_site_url(small_site):
+    """`mkdocs serve` gives the preview its own address: only a build must state site_url."""
+    from test_serve import fetch, free_port, wait_for
+
+    root = small_site()
+    write(root / "updates", "a.md", VALID)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("site_url: https://status.example.org/\n", ""),
+                      encoding="utf-8")
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-q", "-a", f"127.0.0.1:{port}"], cwd=root,
+                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        assert wait_for(lambda: "Spoed tijdelijk dicht" in fetch(f"http://127.0.0.1:{port}/")), \
+            "the preview never came up"
+    finally:
+        server.terminate()
+        _, errors = server.communicate(timeout=20)
+    assert "site_url" not in errors, errors
