@@ -13,7 +13,7 @@ import yaml
 from generator.read import TEMPLATE_BODY, is_untouched_stub, read_updates
 from generator.read import front_matter
 from statements import make_site
-from test_read import VALID, listing, problem_at, read
+from test_read import VALID, listing, problem_at
 
 PRESENT = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)  # after every date used here
 

@@ -17,7 +17,7 @@ import yaml
 
 from ..model import ID_PATTERN, PHASES, STATUSES, Site, Statement, Text, Window
 from . import front_matter
-from .files import IGNORED_NAMES, read_bytes, statement_files
+from .files import read_bytes, statement_files
 from .problems import Problems, did_you_mean, one_of
 
 STATEMENT_KEYS = ("date", "incident", "phase", "departments", "planned", "embargo")
@@ -33,8 +33,6 @@ TEMPLATE_BODY = "Write the statement here."
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 # Further ahead than this, a statement is held back; without `embargo: true` that is a typo.
 EMBARGO_MARGIN = timedelta(hours=24)
-
-SAFE_LOADER = front_matter.SAFE_LOADER
 
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
