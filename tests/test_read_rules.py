@@ -74,6 +74,12 @@ def test_offset_of_a_planned_window_is_checked_at_each_end(tmp_path):
     assert statements == []
 
 
+def test_a_time_the_clocks_skip_is_refused_with_the_same_moment(tmp_path):
+    paths, _, problems = read_at(tmp_path, {"a.md": statement("2026-03-29T02:30:00+01:00")})
+    problem_at(problems, paths["a.md"], 3, "does not exist in Europe/Brussels", "skip",
+               "write 2026-03-29T03:30:00+02:00")
+
+
 def test_a_site_in_utc_accepts_plus_zero(tmp_path):
     _, statements, problems = read_at(tmp_path, {"a.md": statement("2026-07-14T15:00:00+00:00")},
                                       site=make_site(timezone="UTC"))

@@ -60,9 +60,6 @@ class FrontMatter:
     body: str
     offset: int  # lines of the file before the front matter's first line
 
-    def line(self, node: yaml.Node) -> int:
-        return node.start_mark.line + 1 + self.offset
-
 
 def split(text: str) -> tuple[str, str, int]:
     """(front matter, body, lines before the front matter) of a file's text."""

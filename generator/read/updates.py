@@ -169,6 +169,11 @@ class _FileReader:
             return
         wall = value.replace(tzinfo=None)
         right = zone.utcoffset(wall)
+        if right == value.utcoffset():  # a wall time the clocks skip (spring forward): no offset fits it
+            local = value.astimezone(zone)
+            self.error(node, f"'{key}: {raw}' does not exist in {self.site.timezone}: the clocks skip that hour "
+                             f"on {wall:%Y-%m-%d}; write {local.isoformat()} (the same moment)")
+            return
         self.error(node, f"'{key}: {raw}' has the UTC offset {_offset(value.utcoffset())}, but "
                          f"{self.site.timezone} is at {_offset(right)} on {wall:%Y-%m-%d}: write "
                          f"{wall.replace(tzinfo=timezone(right)).isoformat()} (or end the time with 'Z' for UTC)")
