@@ -58,10 +58,13 @@ def generate(root: Path, n: int, languages: list[str]) -> None:
         stmt_id = f"{date:%Y-%m-%d-%H%M}-statement-{i}"
         incident = f"incident-{i // 6}"
         changed = rng.sample(depts, 3)
+        resolved = i % 6 == 5
         lines = ["---", f"title: Stand van zaken {i}", f"date: {date.isoformat()}", f"incident: {incident}",
-                 f"phase: {'resolved' if i % 6 == 5 else 'identified'}", f"summary: Korte samenvatting {i}.",
+                 f"phase: {'resolved' if resolved else 'identified'}", f"summary: Korte samenvatting {i}.",
                  "departments:"]
-        lines += [f"  {d}: {rng.choice(STATUSES)}" for d in changed]
+        # A resolved statement gives every department it names back (the reader refuses anything else).
+        statuses = [rng.choice(STATUSES) for _ in changed]
+        lines += [f"  {d}: {'operational' if resolved else s}" for d, s in zip(changed, statuses)]
         lines += ["notes:"] + [f"  {d}: Ga naar campus Zuid; breng uw identiteitskaart mee." for d in changed[:2]]
         # Every body is different, as real statements are (no cache can make them free).
         body = f"Bericht {i} van {date:%d/%m %H:%M}.\n\n" + "\n\n".join(rng.sample(PARAGRAPHS, 3))

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# \Z, not $: "$" also matches before a final newline, and a file name may end in one.
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
 
 # Mildest first. SEVERITY orders them for "worst of": a planned closure is
 # milder than any unplanned trouble, so an outage during maintenance shows.

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .compute.checks import timeline_problems
 from .model import Site, Statement
-from .read import Problems, read_site, read_updates
+from .read import Problems, missing_site_url, read_site, read_updates
 
 
 @dataclass
@@ -24,11 +24,13 @@ class Loaded:
 def load_site(options: dict, *, site_name: str, site_url: str | None, config_file: Path | None) -> Loaded:
     """The site, its valid statements, and every problem: per file, then along the timeline."""
     site, problems = read_site(options, site_name=site_name, site_url=site_url, config_file=config_file)
+    # `mkdocs serve` sets site_url to its own address before this runs: only a build can lack it.
+    problems.extend(missing_site_url(site_url, config_file))
     root = config_file.parent if config_file else Path.cwd()
     updates_dir = root / options.get("updates_dir", "updates")
     loaded = Loaded(site=site, problems=problems, updates_dir=updates_dir)
     if site is not None:
-        loaded.statements, more = read_updates(updates_dir, site)
+        loaded.statements, more = read_updates(updates_dir, site, config_file=config_file)
         problems.extend(more)
         problems.extend(timeline_problems(site, loaded.statements))
     return loaded

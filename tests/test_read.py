@@ -436,12 +436,15 @@ def test_translation_unknown_key(tmp_path):
     problem_at(problems, paths["a.fr.md"], 3, "unknown key 'sumary'", "did you mean 'summary'")
 
 
-def test_empty_translation_stub_is_reported(tmp_path):
+def test_empty_translation_stub_is_a_warning_and_the_statement_is_published_untranslated(tmp_path):
     stub = '---\ntitle: ""\nsummary: \n---\n\n'
     paths, statements, problems = read(tmp_path, {"a.md": VALID, "a.en.md": stub})
-    problem_at(problems, paths["a.en.md"], 2, "not filled in", "delete the file")
-    # The statement itself is fine.
+    assert problems.errors == [], listing(problems)
+    (warning,) = [p for p in problems if p.path == paths["a.en.md"]]
+    assert (warning.severity, warning.line) == ("warning", 2)
+    assert "not translated yet" in warning.message and "delete the file" in warning.message
     assert [s.id for s in statements] == ["a"]
+    assert not statements[0].is_translated("en")
 
 
 def test_translation_of_a_broken_update_is_not_called_an_orphan(tmp_path):

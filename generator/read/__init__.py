@@ -1,6 +1,7 @@
 """Read: files in, validated statements and located problems out."""
 from .problems import Problem, Problems
-from .site import read_site
-from .updates import read_updates
+from .site import missing_site_url, read_site
+from .updates import TEMPLATE_BODY, is_untouched_stub, read_updates
 
-__all__ = ["Problem", "Problems", "read_site", "read_updates"]
+__all__ = ["Problem", "Problems", "TEMPLATE_BODY", "is_untouched_stub", "missing_site_url", "read_site",
+           "read_updates"]

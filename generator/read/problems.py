@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass(frozen=True, order=True)
@@ -20,12 +23,16 @@ class Problem:
     def format(self, root: Path | None = None) -> str:
         path = self.path
         if root is not None:
+            # The folder resolved, not the file: a symbolic link is named, not the file it leads to.
+            real = self.path.parent.resolve() / self.path.name
             try:
-                path = self.path.resolve().relative_to(root.resolve())
+                path = real.relative_to(root.resolve())
             except ValueError:
                 pass
         prefix = "" if self.is_error else f"{self.severity}: "
-        return f"{path}:{self.line}: {prefix}{self.message}"
+        # A newline in a file name must not split the one line a problem takes (editors and CI parse it).
+        shown = _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), str(path))
+        return f"{shown}:{self.line}: {prefix}{self.message}"
 
 
 class Problems(list):

@@ -55,6 +55,36 @@ class _Locator:
         return best.start_mark.line + 1 if best is not None else 1
 
 
+def config_line(config_file: Path, key: str) -> int | None:
+    """The line of `key` in the statuspress block of `config_file`, or None when it is not there."""
+    locate = _Locator(config_file)
+    block = locate._block()
+    found = locate._get(block, key, want_key=True)
+    return found.start_mark.line + 1 if found is not None else None
+
+
+def _block_keys() -> tuple[str, ...]:
+    # The plugin's own schema, so that a new option is known here the moment it exists there.
+    from ..mkdocs.config import StatuspressConfig
+
+    return tuple(name for name, _ in StatuspressConfig._schema) + ("enabled",)
+
+
+def missing_site_url(site_url: str | None, config_file: Path | None) -> Problems:
+    """A build without `site_url` gives feeds, the API and the calendar relative links that break."""
+    problems = Problems()
+    if not (site_url or "").strip():
+        where = config_file or Path("mkdocs.yml")
+        line = 1
+        root = _Locator(config_file).root
+        if root is not None:
+            key = _Locator._get(root, "site_url", want_key=True)
+            line = key.start_mark.line + 1 if key is not None else 1
+        problems.add(where, line, "no 'site_url' in mkdocs.yml: feeds, the API and the calendar need the site's "
+                                  "full address; add a line such as 'site_url: https://status.example.org/'")
+    return problems
+
+
 def _names(value, languages, where, problems, config_file, line, required=True) -> dict[str, str]:
     if value is None and not required:
         return {}
@@ -82,6 +112,16 @@ def read_site(options: dict, *, site_name: str, site_url: str | None, config_fil
     problems = Problems()
     where = config_file or Path("mkdocs.yml")
     locate = _Locator(config_file)
+
+    block = locate._block()
+    if isinstance(block, yaml.MappingNode):
+        allowed = _block_keys()
+        for key_node, _ in block.value:
+            key = getattr(key_node, "value", None)
+            if key not in allowed:
+                problems.add(where, key_node.start_mark.line + 1,
+                             f"unknown key '{key}' in the statuspress block{did_you_mean(key, allowed)}: allowed "
+                             f"keys are {one_of(k for k in allowed if k != 'enabled')}")
 
     timezone = options.get("timezone") or "UTC"
     try:

@@ -1,30 +1,62 @@
 """Read `updates/**.md` into validated statements, locating every problem.
 
 Parsed YAML has lost where each key stood; staff need `file:line`, so the front
-matter is composed with PyYAML into nodes, which keep their marks, and checked
-node by node.
+matter is composed into nodes, which keep their marks, and checked node by node
+(see front_matter.py). Each rule here was seen to publish a wrong status without
+a word when it was missing, so each is an error with the fix in plain words.
 """
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import yaml
 
 from ..model import ID_PATTERN, PHASES, STATUSES, Site, Statement, Text, Window
+from . import front_matter
+from .files import read_bytes, statement_files
 from .problems import Problems, did_you_mean, one_of
 
-STATEMENT_KEYS = ("date", "incident", "phase", "departments", "planned")
+STATEMENT_KEYS = ("date", "incident", "phase", "departments", "planned", "embargo")
 LANGUAGE_KEYS = ("title", "summary", "notes")
-DEFAULT_FILE_KEYS = ("title", "date", "incident", "phase", "summary", "departments", "notes", "planned")
+DEFAULT_FILE_KEYS = ("title", "date", "incident", "phase", "summary", "departments", "notes", "planned", "embargo")
 PLANNED_KEYS = ("start", "end")
 EXAMPLE_DATE = "2026-01-13T06:32:00+01:00"
 
-# libyaml when available: the pure-Python composer is most of the read time of a large site.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The body `statuspress new` writes: published as is, it would say nothing.
+TEMPLATE_BODY = "Write the statement here."
 
-# Files in updates/ that are not statements.
-IGNORED_NAMES = {"readme.md", "index.md"}
+# Dates outside these years are typos, and years 1 and 9999 overflow when converted to UTC.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+# Further ahead than this, a statement is held back; without `embargo: true` that is a typo.
+EMBARGO_MARGIN = timedelta(hours=24)
+
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def is_untouched_stub(title: str | None, body: str) -> bool:
+    """A translation still as `statuspress new --translate` wrote it: no title, no text outside comments."""
+    return not (title or "").strip() and not _COMMENT.sub("", body).strip()
+
+
+def _shown(text: str) -> str:
+    """`text` with invisible characters (a newline in a file name) written as escapes."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
+
+
+def _offset(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+@lru_cache(maxsize=None)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
 
 
 class _FileReader:
@@ -36,49 +68,37 @@ class _FileReader:
         self.site = site
         self.is_translation = is_translation
         self.offset = 1  # lines of the file before the front matter's text
+        self.source = ""  # the file's text, to locate what is outside the front matter
 
-    def error(self, node_or_line, message: str) -> None:
+    def error(self, node_or_line, message: str, severity: str = "error") -> None:
         if isinstance(node_or_line, yaml.Node):
             line = node_or_line.start_mark.line + 1 + self.offset
         else:
             line = node_or_line
-        self.problems.add(self.path, line, message)
+        self.problems.add(self.path, line, message, severity)
 
     # -- splitting ------------------------------------------------------------
 
     def load(self):
         """(front-matter mapping node, body) or None when the file cannot be read."""
-        raw = self.path.read_bytes()
+        raw = read_bytes(self.path, self.problems)
+        if raw is None:
+            return None
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
             self.error(line, "this file is not UTF-8 text: save it again with the UTF-8 encoding")
             return None
-        text = text.lstrip("\ufeff")
-        lines = text.splitlines()
-        if not lines or lines[0].strip() != "---":
-            self.error(1, "missing front matter: the file must start with a line '---', then "
-                          "'title:' and 'date:' lines, then another '---' line")
-            return None
-        close = next((i for i, line in enumerate(lines[1:], 1) if line.rstrip() in ("---", "...")), None)
-        if close is None:
-            self.error(1, "the front matter is not closed: add a line '---' after its last key")
-            return None
-        # Split by hand rather than with python-frontmatter, which knows no '...' end marker:
-        # the front matter starts on line 2, so a YAML mark's line + 2 is the file's line.
-        self.offset = 1
-        fm_text = "\n".join(lines[1:close])
-        body = "\n".join(lines[close + 1:]).strip("\n")
+        self.source = text = text.lstrip("\ufeff")
         try:
-            node = yaml.compose(fm_text, Loader=SAFE_LOADER)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-            line = (mark.line + 1 + self.offset) if mark else 2
-            problem = getattr(exc, "problem", None) or str(exc)
-            self.error(line, f"malformed YAML in the front matter ({problem}): check the indentation "
-                             "and quote values that contain ':' or start with a special character")
+            parsed = front_matter.parse(text)
+        except front_matter.FrontMatterError as exc:
+            for line, message in [(exc.line, exc.message), *exc.more]:
+                self.error(line, message)
             return None
+        self.offset = parsed.offset
+        node, body = parsed.node, parsed.body
         if node is None:
             self.error(1, "the front matter is empty: it needs at least 'title:'"
                           + ("" if self.is_translation else " and 'date:'"))
@@ -113,7 +133,7 @@ class _FileReader:
             return None
         return value or None
 
-    def datetime(self, node: yaml.Node, key: str) -> datetime | None:
+    def datetime(self, node: yaml.Node, key: str, check_offset: bool = True) -> datetime | None:
         if not isinstance(node, yaml.ScalarNode) or not node.value.strip():
             self.error(node, f"'{key}' must be a date and time with a UTC offset, such as {EXAMPLE_DATE}")
             return None
@@ -126,11 +146,37 @@ class _FileReader:
         if "T" not in raw.upper() and " " not in raw:
             self.error(node, f"'{key}: {raw}' has no time of day: write it as {EXAMPLE_DATE}")
             return None
-        if value.tzinfo is None:
-            self.error(node, f"'{key}: {raw}' has no UTC offset: add one such as '+01:00' "
-                             f"(for example {EXAMPLE_DATE})")
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            self.error(node, f"'{key}: {raw}' is in the year {value.year}, before {FIRST_YEAR} or after "
+                             f"{LAST_YEAR}: correct the year")
             return None
+        if value.tzinfo is None:
+            right = _offset(_zone(self.site.timezone).utcoffset(value))
+            self.error(node, f"'{key}: {raw}' has no UTC offset: add the offset of {self.site.timezone} on that "
+                             f"date, '{right}' (write {value.isoformat()}{right})")
+            return None
+        if check_offset:
+            self.check_offset(node, key, value)
         return value
+
+    def check_offset(self, node: yaml.Node, key: str, value: datetime) -> None:
+        """An offset other than the site's at that instant shifts the time by hours without a word."""
+        raw = node.value.strip()
+        if raw.upper().endswith("Z"):
+            return  # deliberate UTC
+        zone = _zone(self.site.timezone)
+        if value.astimezone(zone).utcoffset() == value.utcoffset():
+            return
+        wall = value.replace(tzinfo=None)
+        right = zone.utcoffset(wall)
+        if right == value.utcoffset():  # a wall time the clocks skip (spring forward): no offset fits it
+            local = value.astimezone(zone)
+            self.error(node, f"'{key}: {raw}' does not exist in {self.site.timezone}: the clocks skip that hour "
+                             f"on {wall:%Y-%m-%d}; write {local.isoformat()} (the same moment)")
+            return
+        self.error(node, f"'{key}: {raw}' has the UTC offset {_offset(value.utcoffset())}, but "
+                         f"{self.site.timezone} is at {_offset(right)} on {wall:%Y-%m-%d}: write "
+                         f"{wall.replace(tzinfo=timezone(right)).isoformat()} (or end the time with 'Z' for UTC)")
 
     def department_map(self, node: yaml.Node, key: str, statuses: bool,
                        unstated: str | None = None) -> dict[str, str]:
@@ -174,30 +220,58 @@ def _split_name(path: Path, site: Site) -> tuple[str, str | None, str | None]:
     stmt_id, dot, lang = stem.partition(".")
     if dot:
         if lang == site.default_language:
-            return stmt_id, None, (f"'{path.name}' names the default language: rename it to '{stmt_id}.md'")
+            return stmt_id, None, (f"'{_shown(path.name)}' names the default language: rename it to "
+                                   f"'{_shown(stmt_id)}.md'")
         if lang not in site.languages:
-            return stmt_id, lang, (f"translation for unknown language '{lang}': the site's languages are "
+            return stmt_id, lang, (f"translation for unknown language '{_shown(lang)}': the site's languages are "
                                    f"{one_of(site.languages)} (mkdocs.yml, statuspress: languages)")
     if not ID_PATTERN.match(stmt_id):
-        return stmt_id, lang or None, (f"'{stmt_id}' is not a valid statement id: rename the file with lower-case "
-                                       "letters, digits and '-' only, such as 2026-01-13-0632-servers-offline.md")
+        return stmt_id, lang or None, (f"'{_shown(stmt_id)}' is not a valid statement id: rename the file with "
+                                       "lower-case letters, digits and '-' only, such as "
+                                       "2026-01-13-0632-servers-offline.md")
     return stmt_id, (lang or None), None
 
 
-def update_files(updates_dir: Path) -> list[Path]:
-    return sorted(p for p in updates_dir.rglob("*.md")
-                  if p.name.lower() not in IGNORED_NAMES and not p.name.startswith((".", "_")))
+def update_files(updates_dir: Path, problems: Problems | None = None, root: Path | None = None) -> list[Path]:
+    """The statement files under `updates_dir`; what looks like one but is not read goes to `problems`."""
+    return statement_files(updates_dir, root or updates_dir.parent, Problems() if problems is None else problems)
 
 
-def read_updates(updates_dir: Path, site: Site) -> tuple[list[Statement], Problems]:
-    """Every statement in `updates_dir`, and every problem found, all in one pass."""
+def _missing_folder(updates_dir: Path, config_file: Path | None, problems: Problems) -> None:
+    from .site import config_line
+
+    if config_file is None and (updates_dir.parent / "mkdocs.yml").is_file():
+        config_file = updates_dir.parent / "mkdocs.yml"
+    what = "is not a folder" if updates_dir.exists() else "does not exist"
+    siblings = [p.name for p in updates_dir.parent.iterdir() if p.is_dir()] if updates_dir.parent.is_dir() else []
+    message = (f"the updates folder '{updates_dir}' {what}{did_you_mean(updates_dir.name, siblings)}: create it "
+               "(an empty folder is fine), or correct 'updates_dir' under statuspress in mkdocs.yml; without it "
+               "every department would be shown as operating normally")
+    if config_file is None:
+        problems.add(updates_dir, 1, message)
+    else:
+        problems.add(config_file, config_line(config_file, "updates_dir") or 1, message)
+
+
+def read_updates(updates_dir: Path, site: Site, *, present: datetime | None = None,
+                 config_file: Path | None = None) -> tuple[list[Statement], Problems]:
+    """Every statement in `updates_dir`, and every problem found, all in one pass.
+
+    `present` is the real time (now when None), not the build's SOURCE_DATE_EPOCH: a statement dated
+    more than a day after it needs `embargo: true`. `config_file` (mkdocs.yml) locates a missing folder.
+    """
     problems = Problems()
+    present = present or datetime.now(timezone.utc)
     defaults: dict[str, dict] = {}
     translations: list[tuple[str, str, Text, Path]] = []
     seen_translation: dict[tuple[str, str], Path] = {}
     default_paths: dict[str, Path] = {}  # every default-language file, even one that fails to load
 
-    for path in update_files(updates_dir):
+    if not updates_dir.is_dir():
+        _missing_folder(updates_dir, config_file, problems)
+        return [], problems
+    root = config_file.parent if config_file is not None else updates_dir.parent
+    for path in update_files(updates_dir, problems, root):
         stmt_id, lang, name_problem = _split_name(path, site)
         if name_problem:
             problems.add(path, 1, name_problem)
@@ -213,6 +287,7 @@ def read_updates(updates_dir: Path, site: Site) -> tuple[list[Statement], Proble
         if loaded is None:
             continue
         node, body = loaded
+        errors_before = len(problems.errors)
         fields = reader.mapping(node)
         for key, (key_node, _) in fields.items():
             if key not in (LANGUAGE_KEYS if lang else DEFAULT_FILE_KEYS):
@@ -229,6 +304,9 @@ def read_updates(updates_dir: Path, site: Site) -> tuple[list[Statement], Proble
                 translations.append((stmt_id, lang, text, path))
             continue
         entry = _read_statement_fields(reader, node, fields)
+        entry["embargo"] = _check_publishable(reader, fields, entry, present)
+        if len(problems.errors) > errors_before:
+            entry["invalid"] = True  # any error in its file: never publish half a statement
         entry["path"] = path
         entry["text"] = text
         defaults[stmt_id] = entry
@@ -257,17 +335,62 @@ def read_updates(updates_dir: Path, site: Site) -> tuple[list[Statement], Proble
     return statements, problems
 
 
+def _check_publishable(reader: _FileReader, fields, entry: dict, present: datetime) -> bool:
+    """Rules on a whole statement that its fields alone pass; returns its `embargo`."""
+    embargo = False
+    if "embargo" in fields:
+        node = fields["embargo"][1]
+        value = node.value.strip().lower() if isinstance(node, yaml.ScalarNode) else None
+        if value not in ("true", "false"):
+            reader.error(node, "'embargo' must be 'true' (hold the statement back until its date) or 'false'")
+        embargo = value == "true"
+    date = entry.get("date")
+    if date is not None and not embargo and date - present > EMBARGO_MARGIN:
+        ahead = date - present
+        reader.error(fields["date"][1], f"'date: {fields['date'][1].value.strip()}' is {_duration(ahead)} from now: a statement "
+                                        "dated more than 24 hours ahead is held back until then; correct the date "
+                                        "(a typo in the year or month?), or add 'embargo: true' if it must wait")
+    if entry.get("phase") == "resolved" and "departments" in fields:
+        departments = fields["departments"][1]
+        for key_node, _ in departments.value if isinstance(departments, yaml.MappingNode) else ():
+            status = entry["departments"].get(getattr(key_node, "value", None))
+            if status and status != "operational":
+                reader.error(key_node, f"'{key_node.value}: {status}' in a resolved statement: a resolved incident "
+                                       f"leaves every department it names operational; write '{key_node.value}: "
+                                       "operational', or keep the phase at 'monitoring' while it is still "
+                                       f"{status}")
+    return embargo
+
+
+def _duration(delta: timedelta) -> str:
+    if delta >= timedelta(days=2):
+        return f"{delta.days} days"
+    return f"{int(delta.total_seconds() // 3600)} hours"
+
+
 def _read_text(reader: _FileReader, node, fields, body: str, lang: str) -> Text | None:
-    if "title" not in fields:
+    title_node = fields["title"][1] if "title" in fields else None
+    if title_node is None:
         reader.error(node, "missing 'title': add a line 'title: ...' to the front matter")
         title = None
-    elif reader.is_translation and isinstance(fields["title"][1], yaml.ScalarNode) and not fields["title"][1].value.strip():
-        reader.error(fields["title"][1], "this translation is not filled in: write its title and text, or delete "
-                                         "the file to publish the statement untranslated")
+    elif reader.is_translation and isinstance(title_node, yaml.ScalarNode) and not title_node.value.strip():
+        if is_untouched_stub(title_node.value, body):
+            reader.error(title_node, f"not translated yet: this '{lang}' translation is still an empty stub, so the "
+                                     f"statement is published in '{reader.site.default_language}' on the '{lang}' "
+                                     "pages; write its title and text, or delete the file", "warning")
+        else:
+            reader.error(title_node, "this translation has a text but no title: write its title after 'title:'")
         title = None
     else:
-        title = reader.text(fields["title"][1], "title", required=True)
+        title = reader.text(title_node, "title", required=True)
     summary = reader.text(fields["summary"][1], "summary") if "summary" in fields else None
+    if "summary" in fields and summary is None and not reader.is_translation \
+            and isinstance(fields["summary"][1], yaml.ScalarNode):
+        reader.error(fields["summary"][1], "'summary' is empty: write one sentence after 'summary:', or remove the "
+                                           "line")
+    if not reader.is_translation and body.strip() == TEMPLATE_BODY:
+        reader.error(reader.source[: reader.source.rfind(TEMPLATE_BODY)].count("\n") + 1,
+                     f"the body is still the template's '{TEMPLATE_BODY}': replace it with the statement itself")
     notes = reader.department_map(fields["notes"][1], "notes", statuses=False) if "notes" in fields else {}
     if title is None:
         return None
@@ -321,12 +444,16 @@ def _read_window(reader: _FileReader, node) -> Window | None:
         reader.error(node, f"'planned' has no '{key}': add '{key}: {EXAMPLE_DATE}' under it")
     if missing:
         return None
-    start = reader.datetime(fields["start"][1], "start")
-    end = reader.datetime(fields["end"][1], "end")
+    # Offsets are checked after the order, so that an end before the start is named first.
+    start = reader.datetime(fields["start"][1], "start", check_offset=False)
+    end = reader.datetime(fields["end"][1], "end", check_offset=False)
     if start is None or end is None:
         return None
+    window = Window(start=start, end=end)
     if end <= start:
         reader.error(fields["end"][1], f"the planned closure ends ({end.isoformat()}) before it starts "
                                        f"({start.isoformat()}): 'end' must be after 'start'")
-        return None
-    return Window(start=start, end=end)
+        window = None
+    reader.check_offset(fields["start"][1], "start", start)
+    reader.check_offset(fields["end"][1], "end", end)
+    return window

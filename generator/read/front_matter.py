@@ -1,0 +1,158 @@
+"""The front matter of a statement file: found and split by python-frontmatter, composed by PyYAML.
+
+Parsed YAML has lost where each key stood; staff need `file:line`, so the handler's
+load() composes into nodes, which keep their marks, instead of building values.
+Lines are counted on '\\n' only: YAML (and str.splitlines) also break lines on
+U+0085, U+2028 and lone '\\r', which editors do not show as lines. Those, tabs and
+the other characters YAML refuses are reported here, each on its own line, before
+YAML sees them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+# libyaml when available: the pure-Python composer is most of the read time of a large site.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# Deeper than any statement needs, shallow enough for the pure-Python composer's recursion.
+MAX_DEPTH = 50
+
+
+class NodeHandler(YAMLHandler):
+    """python-frontmatter's YAML handler (its `---` fences), loading nodes rather than values."""
+
+    def load(self, fm: str, **kwargs) -> yaml.Node | None:
+        return yaml.compose(fm, Loader=kwargs.get("Loader") or SAFE_LOADER)
+
+
+HANDLER = NodeHandler()
+
+# What YAML refuses in a document, or counts as a line break where an editor shows none.
+_BAD_CHARACTER = re.compile("[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]|\r(?!\n)")
+_NAMES = {
+    "\t": "a tab character",
+    "\x00": "a NUL character",
+    "\x0c": "a form feed character",
+    "\x85": "a next-line character (U+0085)",
+    "\u2028": "a line separator character (U+2028)",
+    "\u2029": "a paragraph separator character (U+2029)",
+    "\r": "a carriage return without a line feed",
+}
+
+
+class FrontMatterError(Exception):
+    """A problem that stops the front matter from being read at all, with its file line."""
+
+    def __init__(self, line: int, message: str, more: list[tuple[int, str]] = ()):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+        self.more = list(more)  # further problems of the same kind, on later lines
+
+
+@dataclass
+class FrontMatter:
+    node: yaml.Node | None  # None when the front matter is empty
+    body: str
+    offset: int  # lines of the file before the front matter's first line
+
+
+def split(text: str) -> tuple[str, str, int]:
+    """(front matter, body, lines before the front matter) of a file's text."""
+    if not HANDLER.detect(text):
+        raise FrontMatterError(1, "missing front matter: the file must start with a line '---', then "
+                                  "'title:' and 'date:' lines, then another '---' line")
+    try:
+        fm, body = HANDLER.split(text)
+    except ValueError:
+        raise FrontMatterError(1, "the front matter is not closed: add a line '---' after its last key") from None
+    offset = text[: HANDLER.FM_BOUNDARY.match(text).end()].count("\n")
+    return fm, body, offset
+
+
+def bad_characters(fm: str, offset: int) -> list[tuple[int, str]]:
+    """(file line, message) for each line of the front matter that holds a character YAML refuses."""
+    found, seen = [], set()
+    for match in _BAD_CHARACTER.finditer(fm):
+        pos = match.start()
+        line = fm.count("\n", 0, pos) + 1 + offset
+        if line in seen:
+            continue
+        seen.add(line)
+        column = pos - (fm.rfind("\n", 0, pos) + 1) + 1
+        char = match.group()
+        if char == "\t":
+            found.append((line, f"malformed YAML in the front matter: a tab character at column {column}; YAML "
+                                "indentation and spacing must use spaces: replace the tab with spaces"))
+            continue
+        name = _NAMES.get(char, f"an invisible control character (U+{ord(char):04X})")
+        found.append((line, f"{name} at column {column} of the front matter: delete it (it is invisible in most "
+                            "editors and often comes from pasted text)"))
+    return found
+
+
+def _too_deep(fm: str, offset: int) -> int:
+    """The file line where the front matter first nests deeper than MAX_DEPTH (the scanner does not recurse)."""
+    depth = 0
+    starts = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken, yaml.FlowMappingStartToken,
+              yaml.FlowSequenceStartToken)
+    ends = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+    try:
+        for token in yaml.scan(fm, Loader=yaml.SafeLoader):
+            if isinstance(token, starts):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return token.start_mark.line + 1 + offset
+            elif isinstance(token, ends):
+                depth -= 1
+    except (yaml.YAMLError, RecursionError):
+        pass
+    return offset + 1
+
+
+def parse(text: str) -> FrontMatter:
+    """The front matter's root node and the body; FrontMatterError when it cannot be read."""
+    fm, body, offset = split(text)
+    bad = bad_characters(fm, offset)
+    if bad:
+        raise FrontMatterError(*bad[0], more=bad[1:])
+    try:
+        node = HANDLER.load(fm)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = (mark.line + 1 + offset) if mark else offset + 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        if "nesting depth" in (problem or ""):
+            raise FrontMatterError(line, "the front matter is nested too deeply: a statement needs at most two "
+                                         "levels (such as 'departments:' then 'emergency: reduced')") from None
+        raise FrontMatterError(line, f"malformed YAML in the front matter ({problem}): check the indentation "
+                                     "and quote values that contain ':' or start with a special character") from None
+    except RecursionError:
+        raise FrontMatterError(_too_deep(fm, offset), "the front matter is nested too deeply: a statement needs "
+                                                      "at most two levels (such as 'departments:' then "
+                                                      "'emergency: reduced')") from None
+    # Some libyaml builds compose any depth without complaint: measure it here, without recursing.
+    deep = _first_too_deep(node)
+    if deep is not None:
+        raise FrontMatterError(deep.start_mark.line + 1 + offset, "the front matter is nested too deeply: a "
+                                                                  "statement needs at most two levels (such as "
+                                                                  "'departments:' then 'emergency: reduced')")
+    return FrontMatter(node=node, body=body.replace("\r\n", "\n").strip("\n"), offset=offset)
+
+
+def _first_too_deep(root: yaml.Node | None) -> yaml.Node | None:
+    """The first node nested deeper than MAX_DEPTH, or None."""
+    stack = [(root, 0)] if root is not None else []
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return node
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend((child, depth + 1) for pair in node.value for child in pair)
+    return None
