@@ -125,8 +125,10 @@ class PageRenderer:
                  "url": urls.absolute(site, urls.department(site, self.lang.code, d))}
                 for d in departments if d in site.departments],
         }
-        # "</" must not end the <script> element the JSON sits in.
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+        # No "<" at all inside the <script> element the JSON sits in: neither "</script>" nor
+        # "<!--" from a statement's title can then change how the page is parsed.
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
     def overview(self) -> RenderedPage:
         site, snapshot = self.site, self.snapshot
