@@ -54,7 +54,9 @@ def page_of_each_kind(site: Path) -> list[Path]:
     for prefix in ("", "fr/", "en/", "ar/"):
         root = site / prefix
         pages += [root / "index.html", root / "history" / "index.html", root / "subscribe" / "index.html",
-                  root / "404.html", root / "about" / "index.html"]
+                  root / "404.html"]
+        if prefix != "ar/":  # hand-written pages exist in nl, fr and en only
+            pages.append(root / "about" / "index.html")
         for folder in ("incidents", "updates", "departments"):
             found = sorted((root / folder).glob("*/index.html"))
             assert found, f"no page under /{prefix}{folder}/"
