@@ -563,9 +563,6 @@ def test_no_horizontal_overflow(site, rtl_site, new_page, width):
                 sizes = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
                 if sizes[0] > sizes[1]:
                     wide.append(f"/{path} ({kind}): {sizes[0]} > {sizes[1]}")
-    if width < 1366 and wide and all(w.startswith(("/ar/incidents/", "/ar/updates/")) for w in wide):
-        # Known, not fixed yet: the Arabic incident and statement pages are 2 px too wide on phones.
-        pytest.xfail("Arabic statement pages on phones: " + "; ".join(wide))
     assert not wide, f"pages wider than a {width} px screen:\n" + "\n".join(wide)
 
 
@@ -578,8 +575,6 @@ def test_language_menu_fits_on_a_phone(site, rtl_site, new_page, lang):
     page.keyboard.press("Tab")
     page.wait_for_function(
         "() => getComputedStyle(document.querySelector('.md-select__inner')).opacity === '1'", timeout=3000)
-    if lang == "ar" and page.locator(".md-select a").first.bounding_box()["x"] < 0:
-        pytest.xfail("known, not fixed yet: the Arabic language menu opens past the left edge at 320 px")
     for link in page.locator(".md-select a").all():
         box = link.bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= 320, f"{link.inner_text()} at {box}"
