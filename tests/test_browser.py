@@ -632,3 +632,13 @@ def test_first_phone_screen_says_what_to_do(day_one, new_page, lang):
         assert box, f"{what} is not on the overview"
         assert box["y"] + box["height"] <= 844, f"{what} ends at {box['y'] + box['height']:.0f} px, below 844"
     assert_no_axe_violations(page, f"/{prefix(lang)} on day 1 at 390 px")
+
+
+@pytest.mark.parametrize("kind", ["subscribe", "404"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_axe_on_subscribe_and_404(site, new_page, lang, kind):
+    page = new_page(viewport={"width": 390, "height": 844})
+    path = _all_kinds(site, lang)[kind]
+    page.goto(site.url(path))
+    assert page.evaluate("document.documentElement.lang") == lang
+    assert_no_axe_violations(page, f"/{path} ({lang}, {kind})")
