@@ -123,6 +123,14 @@ def test_fallback_text_carries_its_language_and_direction(built):
     doc = parse(built / "ar" / "index.html")
     notes = doc.cssselect(".sp-note")
     assert notes and all(n.get("lang") == "nl" and n.get("dir") == "ltr" for n in notes)
+    # So do names and advice from the configuration that have no Arabic text.
+    fallbacks = doc.cssselect(".sp-advice li > span[lang], .sp-department__name > span[lang]")
+    assert len(fallbacks) == 2 + 3 and all(f.get("lang") == "nl" and f.get("dir") == "ltr" for f in fallbacks)
+    summary = doc.cssselect(".sp-incident .sp-summary")[0]
+    assert summary.get("lang") is None, "the Arabic link after a Dutch summary must not be marked Dutch"
+    assert summary.cssselect("span[lang=nl][dir=ltr]")
+    # Not in a language that has its own text.
+    assert not parse(built / "fr" / "index.html").cssselect(".sp-advice li > span[lang]")
 
 
 # -- freshness ---------------------------------------------------------------------------------
@@ -135,6 +143,11 @@ def test_overview_states_when_it_was_generated(built):
         assert generated[0].get("datetime") == "2026-01-14T11:00:00+00:00"
         assert doc.cssselect(".sp-updated time")[0].get("datetime") == "2026-01-13T06:32:00+01:00"
         assert doc.cssselect(".sp-zone")  # the zone is named
+    # And every other page too, in its footer.
+    for path in ("fr/incidents/2026-01-13-0632-down/", "updates/2026-01-13-0632-down/", "en/history/",
+                 "ar/departments/lab/", "subscribe/"):
+        footer = parse(built / path / "index.html").cssselect(".md-footer .sp-footer-generated time")
+        assert [t.get("datetime") for t in footer] == ["2026-01-14T11:00:00+00:00"], path
 
 
 def test_no_relative_time_phrase_in_built_html(built):

@@ -27,7 +27,7 @@ from ..render.i18n import Language
 from ..render.outputs import start_rendering_outputs
 from ..render.pages import render_pages
 from .config import StatuspressConfig
-from .theme_fixes import LANGUAGE_404, PatchedLoader, not_found_context
+from .theme_fixes import LANGUAGE_404, PatchedLoader, generated_html, not_found_context
 
 log = logging.getLogger("mkdocs.plugins.statuspress")
 
@@ -229,6 +229,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
             "feeds": feeds,
             "printed_label": language.gettext("Printed on"),
             "organisation": self.site.organisation_name(code),
+            "generated": generated_html(language, self.snapshot.now),
             "share": {
                 "title": rendered.title if rendered is not None else page.title,
                 "description": rendered.description if rendered is not None else "",

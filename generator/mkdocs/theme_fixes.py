@@ -8,10 +8,13 @@ is loaded; tests/test_html_valid.py fails if a Material release changes the text
 """
 from __future__ import annotations
 
+import html
 import re
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import jinja2
+from babel.dates import get_timezone_location
 from mkdocs.utils import normalize_url
 
 LANGUAGE_404 = "{lang}/404.html"
@@ -79,3 +82,11 @@ def not_found_context(template_name: str, site, languages, config) -> dict | Non
         "share": {"title": language.gettext("Page not found"), "description": "", "locale": code.replace("-", "_")},
         "jsonld": "",
     }
+
+
+def generated_html(language, now: datetime) -> str:
+    """ "Page generated: <time>" with the zone, for the footer of every page: a site whose
+    rebuilds stopped must not look like a quiet one."""
+    moment = f'<time datetime="{now.isoformat()}">{html.escape(language.datetime(now))}</time>'
+    zone = html.escape(get_timezone_location(language.zone, locale=language.locale))
+    return f'{language.gettext("Page generated: %(time)s") % {"time": moment}} ({zone})'
