@@ -155,7 +155,8 @@ def main(argv=None) -> int:
         stack.callback(browser.close)
 
         pages = [("overview", ""), ("incident page", richest(site, "incidents")),
-                 ("statement page", richest(site, "updates"))]
+                 ("statement page", richest(site, "updates")),
+                 ("department page", "departments/emergency/"), ("subscribe page", "subscribe/")]
         summary = [report(title, path, measure(browser, base, site, path)) for title, path in pages]
         # The overview of every other language, in one line each.
         for lang_dir in sorted(p.parent for p in site.glob("*/index.html")):

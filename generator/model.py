@@ -62,6 +62,14 @@ class Department:
 
 
 @dataclass(frozen=True)
+class Advice:
+    """Standing advice for patients while anything is down: whom to call, per language."""
+
+    text: dict[str, str]
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
 class Site:
     """The organisation: what the ``statuspress`` block of mkdocs.yml says."""
 
@@ -71,6 +79,17 @@ class Site:
     languages: tuple[str, ...]
     departments: dict[str, Department]
     groups: dict[str, Group] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)  # the site name per language
+    organisation: dict[str, str] = field(default_factory=dict)
+    advice: tuple[Advice, ...] = ()
+    email_signup: dict[str, str] = field(default_factory=dict)  # URL per language
+
+    def title(self, lang: str) -> str:
+        """The site name in `lang` (the configured `site_name` when none is given)."""
+        return self.localized(self.titles, lang) if self.titles else self.name
+
+    def organisation_name(self, lang: str) -> str:
+        return self.localized(self.organisation, lang) if self.organisation else self.title(lang)
 
     @property
     def default_language(self) -> str:

@@ -538,3 +538,107 @@ def test_print(site, new_page, kind):
         # On screen the line is not shown.
         page.emulate_media(media="screen")
         assert computed(page, ".sp-printed", "display") == ["none"]
+
+
+# -- phones: no sideways scrolling, the first screen, numbers in right-to-left pages -------------
+
+WIDTHS = [320, 360, 390, 1366]
+
+
+def _all_kinds(site, lang: str) -> dict[str, str]:
+    pages = site.pages(lang)
+    pages["subscribe"] = f"{prefix(lang)}subscribe/"
+    pages["404"] = f"{prefix(lang)}404.html"
+    return pages
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_horizontal_overflow(site, rtl_site, new_page, width):
+    page = new_page(viewport={"width": width, "height": 844})
+    wide = []
+    for built, langs in ((site, LANGS), (rtl_site, ["ar"])):
+        for lang in langs:
+            for kind, path in _all_kinds(built, lang).items():
+                page.goto(built.url(path))
+                sizes = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+                if sizes[0] > sizes[1]:
+                    wide.append(f"/{path} ({kind}): {sizes[0]} > {sizes[1]}")
+    assert not wide, f"pages wider than a {width} px screen:\n" + "\n".join(wide)
+
+
+@pytest.mark.parametrize("lang", [*LANGS, "ar"])
+def test_language_menu_fits_on_a_phone(site, rtl_site, new_page, lang):
+    built = rtl_site if lang == "ar" else site
+    page = new_page(viewport={"width": 320, "height": 700})
+    page.goto(built.url(prefix(lang)))
+    _tab_to(page, ".md-select button, .md-select [tabindex]")
+    page.keyboard.press("Tab")
+    page.wait_for_function(
+        "() => getComputedStyle(document.querySelector('.md-select__inner')).opacity === '1'", timeout=3000)
+    for link in page.locator(".md-select a").all():
+        box = link.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 320, f"{link.inner_text()} at {box}"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+# Characters of an element in the order they are drawn from left to right.
+VISUAL_TEXT_JS = """e => {
+  const node = e.firstChild, chars = [];
+  for (let i = 0; i < node.length; i++) {
+    const range = document.createRange(); range.setStart(node, i); range.setEnd(node, i + 1);
+    const r = range.getClientRects()[0];
+    if (r && r.width > 0) chars.push([r.left, node.data[i]]);
+  }
+  chars.sort((a, b) => a[0] - b[0]);
+  return chars.map(c => c[1]).join("");
+}"""
+
+
+def test_phone_number_reads_as_written_in_arabic(rtl_site, new_page):
+    page = new_page(viewport={"width": 390, "height": 844})
+    for path in ("ar/", "ar/departments/emergency/"):
+        page.goto(rtl_site.url(path))
+        assert page.evaluate("getComputedStyle(document.documentElement).direction") == "rtl"
+        written = DEPARTMENTS["emergency"]["phone"]
+        link = page.locator(f'a[href="tel:{written.replace(" ", "")}"]').first
+        shown = link.evaluate(VISUAL_TEXT_JS)
+        assert shown.replace(" ", "") == written.replace(" ", ""), f"/{path}: shows {shown!r}, not {written!r}"
+        for advice in page.locator(".sp-advice a[href^='tel:']").all():
+            assert advice.evaluate(VISUAL_TEXT_JS).replace(" ", "") == advice.inner_text().replace(" ", "")
+
+
+DAY_ONE = "2026-01-13T19:00:00+01:00"  # day 1 of the example, after its last statement
+
+
+@pytest.fixture(scope="module")
+def day_one(tmp_path_factory):
+    root = tmp_path_factory.mktemp("day1") / "site"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1",
+               SOURCE_DATE_EPOCH=str(int(__import__("datetime").datetime.fromisoformat(DAY_ONE).timestamp())))
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(CONFIG_FILE), "-d", str(root)],
+                            cwd=CONFIG_FILE.parent, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    with serve(root) as base:
+        yield Site(root, base)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_first_phone_screen_says_what_to_do(day_one, new_page, lang):
+    page = new_page(viewport={"width": 390, "height": 844})
+    page.goto(day_one.url(prefix(lang)))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    for what in (".sp-overall", ".sp-incident .sp-summary", ".sp-advice"):
+        box = page.locator(what).first.bounding_box()
+        assert box, f"{what} is not on the overview"
+        assert box["y"] + box["height"] <= 844, f"{what} ends at {box['y'] + box['height']:.0f} px, below 844"
+    assert_no_axe_violations(page, f"/{prefix(lang)} on day 1 at 390 px")
+
+
+@pytest.mark.parametrize("kind", ["subscribe", "404"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_axe_on_subscribe_and_404(site, new_page, lang, kind):
+    page = new_page(viewport={"width": 390, "height": 844})
+    path = _all_kinds(site, lang)[kind]
+    page.goto(site.url(path))
+    assert page.evaluate("document.documentElement.lang") == lang
+    assert_no_axe_violations(page, f"/{path} ({lang}, {kind})")

@@ -13,3 +13,10 @@ class StatuspressConfig(base.Config):
     groups = c.Type(dict, default={})
     departments = c.Type(dict, default={})
     updates_dir = c.Type(str, default="updates")
+    # The site name per language ({nl: ..., fr: ...}); mkdocs.yml's `site_name` when absent.
+    site_name = c.Optional(c.Type((str, dict)))
+    organisation = c.Optional(c.Type((str, dict)))
+    # What to do while something is down: [{text: {lang: ...}, phone: "112"}, ...]
+    advice = c.Type(list, default=[])
+    # A feed-to-e-mail sign-up page: a URL, or a URL per language.
+    email_signup = c.Optional(c.Type((str, dict)))

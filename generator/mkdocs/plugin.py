@@ -29,6 +29,7 @@ from ..render.outputs import start_rendering_outputs
 from ..render.pages import render_pages
 from ..validate import load_site
 from .config import StatuspressConfig
+from .theme_fixes import LANGUAGE_404, PatchedLoader, generated_html, not_found_context
 
 log = logging.getLogger("mkdocs.plugins.statuspress")
 
@@ -135,21 +136,34 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
     def on_env(self, env, config, files):
         # A global, not page context: the 404 page is rendered without a page context.
         env.globals["statuspress_material_js"] = self.material_js
+        env.loader = PatchedLoader(env.loader)
+        # A 404 page per language; hosts serve the root one, in the default language, for every miss.
+        for code in self.site.languages[1:]:
+            config.theme.static_templates.add(LANGUAGE_404.format(lang=code))
         return env
+
+    def on_template_context(self, context, template_name, config):
+        found = not_found_context(template_name, self.site, self.languages, config)
+        if found is not None:
+            config.theme["language"] = found["lang"]
+            config.site_name = self.site.title(found["lang"])
+            context.update(base_url=found["base_url"], extra_css=found["extra_css"], nav=self.navs[found["lang"]])
+            context["statuspress"] = found
+        return context
 
     def page_language(self, src_uri: str) -> str:
         first = src_uri.split("/", 1)[0]
         return first if first in self.site.languages[1:] else self.site.default_language
 
     def on_nav(self, nav, config, files):
-        """One navigation per language: its overview, its history, then its hand-written pages."""
+        """One navigation per language: its overview, its history, subscribing, then its hand-written pages."""
         handwritten = {code: [] for code in self.site.languages}
         for page in nav.pages:
             if page.file.src_uri not in self.pages:
                 handwritten[self.page_language(page.file.src_uri)].append(page)
         for code in self.site.languages:
             items = []
-            for kind in ("overview", "history"):
+            for kind in ("overview", "history", "subscribe"):
                 rendered = self.by_key[(kind, kind, code)]
                 file = files.get_file_from_path(rendered.src_uri)
                 items.append(file.page or Page(html.escape(rendered.title), file, config))
@@ -171,6 +185,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         # Page titles are printed unescaped by MkDocs themes: they must be HTML already.
         page.meta["title"] = html.escape(rendered.title)
         page.meta["hide"] = ["toc"]
+        page.meta["description"] = html.escape(rendered.description)
         return ""
 
     def on_page_content(self, content, page, config, files):
@@ -179,7 +194,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
             return content
         # A one-entry table of contents gives Material's "skip to content" link its target.
         anchor = {"overview": "status", "history": "history", "incident": "incident",
-                  "update": "statement", "department": "department"}[rendered.kind]
+                  "update": "statement", "department": "department", "subscribe": "subscribe"}[rendered.kind]
         page.toc = get_toc([{"level": 1, "id": anchor, "name": html.escape(rendered.title), "children": []}])
         return rendered.html
 
@@ -187,6 +202,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         src_uri = page.file.src_uri
         code = self.page_language(src_uri)
         config.theme["language"] = code
+        config.site_name = self.site.title(code)
         context["nav"] = self.navs[code]
         rendered = self.pages.get(src_uri)
         config.extra["alternate"] = [
@@ -213,6 +229,14 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
             "direction": language.direction,
             "feeds": feeds,
             "printed_label": language.gettext("Printed on"),
+            "organisation": self.site.organisation_name(code),
+            "generated": generated_html(language, self.snapshot.now),
+            "share": {
+                "title": rendered.title if rendered is not None else page.title,
+                "description": rendered.description if rendered is not None else "",
+                "locale": code.replace("-", "_"),
+            },
+            "jsonld": rendered.jsonld if rendered is not None else "",
         }
         return context
 

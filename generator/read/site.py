@@ -1,13 +1,14 @@
 """Read the organisation's set-up (the `statuspress` block of mkdocs.yml) into a Site."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from babel import Locale, UnknownLocaleError
 
-from ..model import ID_PATTERN, Department, Group, Site
+from ..model import ID_PATTERN, Advice, Department, Group, Site
 from .problems import Problems, did_you_mean, one_of
 
 
@@ -42,6 +43,13 @@ class _Locator:
                 if isinstance(k, yaml.ScalarNode) and k.value == key:
                     return k if want_key else v
         return None
+
+    def item_line(self, key: str, index: int) -> int:
+        """The line of item `index` of the list under `key`."""
+        node = self._get(self._block(), key)
+        if isinstance(node, yaml.SequenceNode) and index < len(node.value):
+            return node.value[index].start_mark.line + 1
+        return self.line(key)
 
     def line(self, *keys) -> int:
         """The line of the innermost of `keys` that exists (of the key itself, not its value)."""
@@ -183,9 +191,64 @@ def read_site(options: dict, *, site_name: str, site_url: str | None, config_fil
             phone=str(spec["phone"]) if spec.get("phone") else None,
         )
 
+    titles = _names(options.get("site_name"), languages, "'site_name'", problems, where,
+                    locate.line("site_name"), required=False)
+    organisation = _names(options.get("organisation"), languages, "'organisation'", problems, where,
+                          locate.line("organisation"), required=False)
+    advice = _advice(options.get("advice"), languages, problems, where, locate)
+    email_signup = _urls(options.get("email_signup"), languages, problems, where, locate.line("email_signup"))
+
     url = (site_url or "").strip()
     if url and not url.endswith("/"):
         url += "/"
     site = Site(name=site_name, url=url, timezone=timezone, languages=tuple(languages),
-                departments=departments, groups=groups)
+                departments=departments, groups=groups, titles=titles, organisation=organisation,
+                advice=advice, email_signup=email_signup)
     return (None if problems.errors else site), problems
+
+
+# A number a patient may dial: digits, spaces, and + - . ( ) / as people write them.
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]*$")
+ADVICE_KEYS = ("text", "phone")
+
+
+def _advice(value, languages, problems, where, locate) -> tuple[Advice, ...]:
+    """The standing advice shown while anything is not operational: a list of {text, phone}."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        problems.add(where, locate.line("advice"), "'advice' must be a list of items such as "
+                                                   f"{{text: {{{languages[0]}: Life-threatening emergency}}, phone: \"112\"}}")
+        return ()
+    result = []
+    for index, item in enumerate(value, start=1):
+        line = locate.item_line("advice", index - 1)
+        if not isinstance(item, dict) or "text" not in item:
+            problems.add(where, line, f"advice item {index} needs 'text: {{{languages[0]}: ...}}' "
+                                      "(and optionally 'phone')")
+            continue
+        for key in item:
+            if key not in ADVICE_KEYS:
+                problems.add(where, line, f"unknown key '{key}' in advice item {index}"
+                                          f"{did_you_mean(key, ADVICE_KEYS)}: allowed keys are 'text', 'phone'")
+        phone = item.get("phone")
+        if phone is not None:
+            phone = str(phone).strip()
+            if not _PHONE.match(phone):
+                problems.add(where, line, f"advice item {index}: phone '{phone}' is not a phone number; write "
+                                          "digits and spaces, optionally starting with '+', such as \"+32 3 555 00 00\"")
+        result.append(Advice(text=_names(item.get("text"), languages, f"advice item {index} text", problems,
+                                         where, line), phone=phone or None))
+    return tuple(result)
+
+
+def _urls(value, languages, problems, where, line) -> dict[str, str]:
+    """A URL, or a URL per language; each must be absolute http(s)."""
+    if value is None:
+        return {}
+    urls = _names(value, languages, "'email_signup'", problems, where, line)
+    for lang, url in urls.items():
+        if not re.match(r"^https?://[^\s/]+", url):
+            problems.add(where, line, f"'email_signup' for '{lang}' is '{url}', not a web address: give the full "
+                                      "address of the sign-up page, starting with https://")
+    return urls

@@ -38,7 +38,7 @@ def _calendar(snapshot: Snapshot, lang: Language) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", lang.gettext(CALENDAR_NAME).format(site=site.name))
+    cal.add("x-wr-calname", lang.gettext(CALENDAR_NAME).format(site=site.title(lang.code)))
     cal.add("x-wr-timezone", site.timezone)
     for closure in closures:
         cal.add_component(_event(snapshot, closure, lang))
@@ -48,6 +48,9 @@ def _calendar(snapshot: Snapshot, lang: Language) -> bytes:
         first = min(c.window.start for c in closures).year
         last = max(c.window.end for c in closures).year
         cal.add_missing_timezones(first_date=date(first, 1, 1), last_date=date(last + 2, 1, 1))
+        # icalendar notes the span it covers in a COMMENT, which calendar apps may show to people.
+        for zone in cal.walk("VTIMEZONE"):
+            zone.pop("COMMENT", None)
     return cal.to_ical()
 
 

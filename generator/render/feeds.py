@@ -119,17 +119,18 @@ def _feed(snapshot: Snapshot, lang: Language, kind: str, statements: list[Statem
     fg.id(identifier(site, path))
     if dept:
         department = site.department_name(dept, lang.code)
-        fg.title(xml_text(f"{department} — {site.name}"))
-        fg.description(xml_text(lang.gettext(DEPARTMENT_FEED).format(site=site.name, department=department)))
+        fg.title(xml_text(f"{department} — {site.title(lang.code)}"))
+        fg.description(xml_text(lang.gettext(DEPARTMENT_FEED).format(site=site.organisation_name(lang.code),
+                                                                     department=department)))
     else:
-        fg.title(xml_text(site.name))
-        fg.description(xml_text(lang.gettext(SITE_FEED).format(site=site.name)))
+        fg.title(xml_text(site.title(lang.code)))
+        fg.description(xml_text(lang.gettext(SITE_FEED).format(site=site.organisation_name(lang.code))))
     # RSS <link> is the *last* link added: self first, the HTML page last.
     fg.link(href=urls.absolute(site, path), rel="self", type=MEDIA_TYPES[kind])
     fg.link(href=urls.absolute(site, page), rel="alternate", type="text/html", hreflang=lang.code)
     fg.language(lang.code)
     # A name only: RSS <managingEditor>/<author> need an e-mail address, which we do not have.
-    fg.author(name=xml_text(site.name))
+    fg.author(name=xml_text(site.organisation_name(lang.code)))
     fg.generator("statuspress")
     fg.register_extension("xml_lang", _Language, _Language)
     fg.xml_lang.code = lang.code
@@ -166,7 +167,7 @@ def _make_entry(snapshot: Snapshot, lang: Language, statement: Statement) -> Fee
     for dept in statement.departments:
         # term: the id, the same in every language; label (RSS's text): the localized name.
         entry.category(term=dept, label=xml_text(site.department_name(dept, lang.code)))
-    entry.dc.dc_creator(xml_text(site.name))
+    entry.dc.dc_creator(xml_text(site.organisation_name(lang.code)))
     entry.xml_lang.code = None if statement.is_translated(lang.code) else statement.default_language
     return entry
 

@@ -6,6 +6,7 @@ any host, path or CDN.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -14,6 +15,7 @@ import jinja2
 from babel.dates import get_timezone_location
 
 from ..compute import Snapshot
+from ..compute.history import Day, strips
 from ..model import Site
 from . import urls
 from .i18n import Language
@@ -23,9 +25,18 @@ from .markdown import render_markdown
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
+OVERVIEW_DAYS = 30
+DEPARTMENT_DAYS = 90
+
+
 @lru_cache(maxsize=None)
 def _language_name(code: str) -> str:
     return Language(code, "UTC").name
+
+
+@lru_cache(maxsize=None)
+def _direction(code: str) -> str:
+    return Language(code, "UTC").direction
 
 
 @dataclass(frozen=True)
@@ -36,6 +47,8 @@ class RenderedPage:
     key: str  # what the page is about, the same in every language (an id, or the kind)
     title: str  # plain text
     html: str
+    description: str = ""  # plain text: what a shared link says about the page
+    jsonld: str = ""  # schema.org data for search engines, JSON (incident and statement pages)
 
     @property
     def src_uri(self) -> str:
@@ -58,13 +71,16 @@ def _environment() -> jinja2.Environment:
 class PageRenderer:
     """Renders the pages of one language."""
 
-    def __init__(self, snapshot: Snapshot, lang: Language, env: jinja2.Environment):
+    def __init__(self, snapshot: Snapshot, lang: Language, env: jinja2.Environment,
+                 history: dict[str, list[Day]] | None = None):
         self.snapshot = snapshot
+        self.strips = history or {}
         self.site: Site = snapshot.site
         self.lang = lang
         self.env = env
 
-    def _render(self, template: str, path: str, kind: str, key: str, title: str, **context) -> RenderedPage:
+    def _render(self, template: str, path: str, kind: str, key: str, title: str, description: str = "",
+                jsonld: str = "", **context) -> RenderedPage:
         self.env.install_gettext_translations(self.lang.translations, newstyle=False)
         html = self.env.get_template(template).render(
             site=self.site,
@@ -74,11 +90,45 @@ class PageRenderer:
             icon=icon,
             markdown=render_markdown,
             language_name=_language_name,
+            direction_of=_direction,
+            days_of=self.strip,
+            generated=self.snapshot.now,
             url=lambda target: urls.relative(path, target),
             title=title,
             **context,
         )
-        return RenderedPage(path=path, lang=self.lang.code, kind=kind, key=key, title=title, html=html)
+        return RenderedPage(path=path, lang=self.lang.code, kind=kind, key=key, title=title, html=html,
+                            description=description or self.status_sentence(), jsonld=jsonld)
+
+    def status_sentence(self) -> str:
+        return self.lang.overall(self.snapshot.overall)
+
+    def strip(self, dept: str, days: int) -> list[Day]:
+        return self.strips.get(dept, [])[-days:]
+
+    def announcement(self, path: str, name: str, text: str, posted, modified, departments) -> str:
+        """schema.org SpecialAnnouncement: the vocabulary search engines read for closures of facilities."""
+        site = self.site
+        data = {
+            "@context": "https://schema.org",
+            "@type": "SpecialAnnouncement",
+            "name": name,
+            "text": text,
+            "datePosted": posted.isoformat(),
+            "dateModified": modified.isoformat(),
+            "inLanguage": self.lang.code,
+            "url": urls.absolute(site, path),
+            "publisher": {"@type": "Organization", "name": site.organisation_name(self.lang.code)},
+            "announcementLocation": [
+                {"@type": "Hospital", "name": f"{site.organisation_name(self.lang.code)}: "
+                                              f"{site.department_name(d, self.lang.code)}",
+                 "url": urls.absolute(site, urls.department(site, self.lang.code, d))}
+                for d in departments if d in site.departments],
+        }
+        # No "<" at all inside the <script> element the JSON sits in: neither "</script>" nor
+        # "<!--" from a statement's title can then change how the page is parsed.
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
     def overview(self) -> RenderedPage:
         site, snapshot = self.site, self.snapshot
@@ -88,31 +138,54 @@ class PageRenderer:
         ungrouped = [d for d in site.departments.values() if d.group is None]
         if ungrouped:
             grouped.append((None, ungrouped))
+        # Within each group the departments that are not operating normally come first.
+        grouped = [(g, sorted(depts, key=lambda d: snapshot.departments[d.id].status == "operational"))
+                   for g, depts in grouped]
         notices = [s for s in reversed(snapshot.notices)][:3]
         return self._render("overview.html", urls.overview(site, self.lang.code), "overview", "overview",
-                            site.name, grouped_departments=grouped, notices=notices,
-                            zone_name=get_timezone_location(self.lang.zone, locale=self.lang.locale))
+                            self.lang.gettext("Current status"), grouped_departments=grouped, notices=notices,
+                            zone_name=self.zone_name(), days=OVERVIEW_DAYS)
+
+    def zone_name(self) -> str:
+        return get_timezone_location(self.lang.zone, locale=self.lang.locale)
+
+    def subscribe(self) -> RenderedPage:
+        return self._render("subscribe.html", urls.subscribe(self.site, self.lang.code), "subscribe", "subscribe",
+                            self.lang.gettext("Subscribe"),
+                            signup=self.site.localized(self.site.email_signup, self.lang.code)
+                            if self.site.email_signup else None)
 
     def incidents(self):
         for group in [*self.snapshot.incidents.values(), *self.snapshot.closures.values()]:
             holds = group.holds_at(self.snapshot.now)
-            yield self._render("incident.html", urls.incident(self.site, self.lang.code, group.id), "incident",
-                               group.id, group.title(self.lang.code), group=group, holds=holds)
+            path = urls.incident(self.site, self.lang.code, group.id)
+            latest = group.latest.text(self.lang.code)
+            text = latest.summary or latest.title
+            jsonld = self.announcement(path, group.title(self.lang.code), text, group.first.date,
+                                       group.latest.date, list(group.departments))
+            yield self._render("incident.html", path, "incident", group.id, group.title(self.lang.code),
+                               description=text, jsonld=jsonld, group=group, holds=holds)
 
     def updates(self):
         for statement in self.snapshot.statements:
             text = statement.text(self.lang.code)
             notes = list(dict.fromkeys([*statement.texts[statement.default_language].notes, *text.notes]))
-            yield self._render("update.html", urls.update(self.site, self.lang.code, statement.id), "update",
-                               statement.id, text.title, statement=statement,
+            path = urls.update(self.site, self.lang.code, statement.id)
+            jsonld = self.announcement(path, text.title, text.summary or text.title, statement.date, statement.date,
+                                       list(statement.departments))
+            yield self._render("update.html", path, "update",
+                               statement.id, text.title, description=text.summary or text.title, jsonld=jsonld,
+                               statement=statement,
                                group=self.snapshot.group_of(statement), notes=notes)
 
     def departments(self):
         for dept in self.site.departments.values():
             history = list(reversed(self.snapshot.mentioning(dept.id)))
+            name = self.site.department_name(dept.id, self.lang.code)
+            state = self.snapshot.departments[dept.id].status
             yield self._render("department.html", urls.department(self.site, self.lang.code, dept.id),
-                               "department", dept.id, self.site.department_name(dept.id, self.lang.code),
-                               dept=dept, history=history)
+                               "department", dept.id, name, description=f"{name}: {self.lang.status(state)}",
+                               dept=dept, history=history, days=DEPARTMENT_DAYS, zone_name=self.zone_name())
 
     def history(self) -> RenderedPage:
         groups = sorted([*self.snapshot.incidents.values(), *self.snapshot.closures.values()],
@@ -122,13 +195,15 @@ class PageRenderer:
                             self.lang.gettext("History"), groups=groups, notices=notices)
 
     def all(self) -> list[RenderedPage]:
-        return [self.overview(), self.history(), *self.incidents(), *self.updates(), *self.departments()]
+        return [self.overview(), self.history(), self.subscribe(), *self.incidents(), *self.updates(),
+                *self.departments()]
 
 
 def render_pages(snapshot: Snapshot, languages: dict[str, Language]) -> list[RenderedPage]:
     """Every status page in every language."""
     env = _environment()
+    history = strips(snapshot.site, snapshot.statements, snapshot.now, max(OVERVIEW_DAYS, DEPARTMENT_DAYS))
     pages = []
     for code in snapshot.site.languages:
-        pages.extend(PageRenderer(snapshot, languages[code], env).all())
+        pages.extend(PageRenderer(snapshot, languages[code], env, history).all())
     return pages

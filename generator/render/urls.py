@@ -46,3 +46,7 @@ def relative(from_path: str, to_path: str) -> str:
     """A link from the page at directory URL `from_path` to `to_path` (both site-relative)."""
     depth = from_path.count("/")
     return "../" * depth + to_path if (depth or to_path) else "./"
+
+
+def subscribe(site: Site, lang: str) -> str:
+    return f"{site.prefix(lang)}subscribe/"
