@@ -283,5 +283,34 @@ def _stub_text(title: str, source: str, target: str) -> str:
             f"above, write the text here and remove this comment. The {source} text:\n\n{original}\n-->\n")
 
 
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--name", "site_name", default="Status", show_default=True, help="The site's name (site_name).")
+@click.option("--languages", default="en", show_default=True,
+              help="Comma-separated language tags; the first is the default language.")
+@click.option("--timezone", default="UTC", show_default=True, help="IANA time zone, such as Europe/Brussels.")
+@click.option("--site-url", default=None, help="Where the site will be published (a placeholder by default).")
+@click.option("--requirement", default=None,
+              help="What the publishing workflows pip-install to get statuspress (default: statuspress).")
+def init(directory: Path, site_name: str, languages: str, timezone: str, site_url: str | None,
+         requirement: str | None):
+    """Start a new, empty status site in DIRECTORY (which must not exist or be empty)."""
+    from .scaffold import DEFAULT_REQUIREMENT, PLACEHOLDER_URL, InitError, init_site
+
+    codes = [code.strip() for code in languages.split(",") if code.strip()]
+    try:
+        ZoneInfo(timezone)
+    except (KeyError, ValueError):
+        raise click.BadParameter(f"'{timezone}' is not an IANA time zone such as Europe/Brussels",
+                                 param_hint="--timezone")
+    try:
+        init_site(directory, site_name=site_name, languages=codes, timezone=timezone,
+                  site_url=site_url or PLACEHOLDER_URL, requirement=requirement or DEFAULT_REQUIREMENT)
+    except InitError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"created a new status site in {directory}\n"
+               f"next: cd {directory} && mkdocs serve   (then edit mkdocs.yml: site_url, departments)")
+
+
 if __name__ == "__main__":
     main()

@@ -24,6 +24,8 @@ from mkdocs.structure.toc import get_toc
 from ..compute import build_time, compute
 from ..compute.checks import publication_warnings
 from ..read import Problems
+from ..render.admin import admin_files, github_repository
+from ..render.headers import DEFAULT_PAGE_CSP, headers_file
 from ..render.i18n import Language
 from ..render.outputs import start_rendering_outputs
 from ..render.pages import render_pages
@@ -265,6 +267,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
             os.makedirs(os.path.dirname(target), exist_ok=True)
             with open(target, "wb") as fp:
                 fp.write(content)
+        self._write_publishing_files(config, staging)
         old = final.rstrip("/\\") + OLD_SUFFIX
         if os.path.exists(old):
             shutil.rmtree(old)
@@ -275,6 +278,18 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
             shutil.rmtree(old)
         config.site_dir = final
         self._cleanup()
+
+    def _write_publishing_files(self, config, staging: str) -> None:
+        """The browser editor (admin/) and the hosts' header rules (_headers), last: the rules
+        cover every file of the finished tree."""
+        repo = github_repository(config.repo_url)
+        for path, content in admin_files(self.site, repo, updates_dir=self.config.updates_dir).items():
+            target = os.path.join(staging, *path.split("/"))
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as fp:
+                fp.write(content)
+        with open(os.path.join(staging, "_headers"), "wb") as fp:
+            fp.write(headers_file(DEFAULT_PAGE_CSP, staging))
 
     def on_build_error(self, error):
         if self.final_site_dir:

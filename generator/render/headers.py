@@ -1,0 +1,96 @@
+"""`_headers`: cache, CORS and security headers for Netlify and Cloudflare Pages.
+
+Both hosts apply EVERY rule whose path matches a request and join the values of a
+header named by several rules with ", ". Two Cache-Control values or two policies
+in one response would be enforced together (two CSPs: the stricter of each), so
+Cache-Control and Content-Security-Policy are set by rules that never overlap: a
+cover of the built tree in which each path matches exactly one of them. The cover
+descends only into folders that hold a fingerprinted asset, so it stays a few
+dozen rules (Cloudflare Pages reads at most 100).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+# Pages, feeds and the API change with every statement: a reader's cache may keep them a
+# minute, then must ask again.
+REVALIDATE = "public, max-age=60, must-revalidate"
+# Material's bundles carry a hash of their content in their name (main.57a0d79d.min.css):
+# a new version is a new URL, so the old one can be kept for good.
+IMMUTABLE = "public, max-age=31536000, immutable"
+FINGERPRINTED = re.compile(r"\.[0-9a-f]{8,}\.min\.(css|js)(\.map)?$")
+
+# Until the site's own policy (with the hashes of its inline scripts) is passed in.
+DEFAULT_PAGE_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+                    "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+                    "frame-ancestors 'self'")
+
+# The browser editor runs Decap CMS: its bundle from unpkg, inline styles, and calls to the
+# git host's API (GitHub, GitLab) or to decap-server on the writer's own machine.
+ADMIN_CSP = ("default-src 'self'; script-src 'self' 'unsafe-eval' https://unpkg.com; "
+             "style-src 'self' 'unsafe-inline' https://unpkg.com; "
+             "img-src 'self' data: blob: https:; media-src 'self' blob: https:; "
+             "connect-src 'self' blob: https://api.github.com https://github.com https://gitlab.com "
+             "https://*.githubusercontent.com https://unpkg.com http://localhost:* http://127.0.0.1:*; "
+             "frame-src 'self' https://github.com https://gitlab.com; font-src 'self' data: https:; "
+             "object-src 'none'; base-uri 'self'; frame-ancestors 'none'")
+
+EVERYWHERE = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+CORS = {"Access-Control-Allow-Origin": "*"}
+# Read from other origins (the organisation's main website embeds them). `:lang` and `:dept`
+# stand for one path segment, so a path never matches two of these rules.
+CORS_PATHS = (
+    "/api/*", "/badges/*",
+    "/rss.xml", "/atom.xml", "/planned.ics",
+    "/:lang/rss.xml", "/:lang/atom.xml", "/:lang/planned.ics",
+    "/departments/:dept/rss.xml", "/departments/:dept/atom.xml",
+    "/:lang/departments/:dept/rss.xml", "/:lang/departments/:dept/atom.xml",
+)
+ADMIN = "admin"
+
+
+def _cover(root: Path, prefix: str = "/") -> list[tuple[str, str]]:
+    """(path pattern, Cache-Control) rules matching every file under `root` exactly once."""
+    rules = []
+    for entry in sorted(root.iterdir(), key=lambda p: p.name):
+        if prefix == "/" and entry.name in (ADMIN, "_headers"):
+            continue
+        if entry.is_dir():
+            if any(FINGERPRINTED.search(p.name) for p in entry.rglob("*")):
+                rules += _cover(entry, f"{prefix}{entry.name}/")
+            else:
+                rules.append((f"{prefix}{entry.name}/*", REVALIDATE))
+        else:
+            rules.append((f"{prefix}{entry.name}",
+                          IMMUTABLE if FINGERPRINTED.search(entry.name) else REVALIDATE))
+            if entry.name == "index.html":
+                # A folder's address serves its index.html.
+                rules.append((prefix, REVALIDATE))
+    return rules
+
+
+def _block(path: str, headers: dict[str, str]) -> str:
+    return path + "\n" + "".join(f"  {name}: {value}\n" for name, value in headers.items())
+
+
+def headers_file(csp: str = DEFAULT_PAGE_CSP, site_dir: str | Path | None = None,
+                 admin_csp: str = ADMIN_CSP) -> bytes:
+    """The `_headers` file for the built tree in `site_dir` (everything but `_headers` written).
+
+    Without `site_dir` only the rules that do not depend on the tree are written.
+    """
+    blocks = ["# Written by statuspress at every build; edits are overwritten.\n"
+              "# Netlify and Cloudflare Pages combine all rules that match a path: Cache-Control and\n"
+              "# Content-Security-Policy are each set by exactly one rule per path.\n",
+              _block("/*", EVERYWHERE)]
+    if site_dir is not None:
+        for path, cache in _cover(Path(site_dir)):
+            blocks.append(_block(path, {"Cache-Control": cache, "Content-Security-Policy": csp}))
+    blocks.append(_block(f"/{ADMIN}/*", {"Cache-Control": REVALIDATE, "Content-Security-Policy": admin_csp,
+                                        "X-Robots-Tag": "noindex"}))
+    blocks += [_block(path, CORS) for path in CORS_PATHS]
+    return "\n".join(blocks).encode("utf-8")

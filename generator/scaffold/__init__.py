@@ -1,0 +1,110 @@
+"""`statuspress init`: a new organisation's site, ready to build and publish.
+
+The files are those in `template/`: `dot-` names become dot files (packaging tools skip
+dot files), `*.tmpl` files are filled in with `string.Template`; the rest is copied as is.
+The result builds at once: placeholder departments, an empty `updates/`, an about page
+per language, the publishing workflows, the browser editor and a pre-commit hook.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from string import Template
+
+TEMPLATE = Path(__file__).resolve().parent / "template"
+PLACEHOLDER_URL = "https://status.example.org/"
+DEFAULT_REQUIREMENT = "statuspress"
+
+# Placeholder departments, named in a few languages; other languages fall back to the first.
+DEPARTMENTS = {
+    "emergency": {"en": "Emergency department", "nl": "Spoedgevallen", "fr": "Urgences", "de": "Notaufnahme"},
+    "consultations": {"en": "Outpatient consultations", "nl": "Raadplegingen", "fr": "Consultations",
+                      "de": "Sprechstunden"},
+    "registration": {"en": "Registration and reception", "nl": "Inschrijving en onthaal",
+                     "fr": "Inscription et accueil", "de": "Anmeldung und Empfang"},
+}
+ABOUT = {
+    "en": ("About this site", "This is the official status site of $site_name. It says which services work "
+           "right now, which do not, and where to go instead.\n\nIt is hosted outside our own "
+           "infrastructure, so that it stays up when our own systems are down.\n\nIn a "
+           "life-threatening emergency, always call **112**."),
+    "nl": ("Over deze site", "Dit is de officiële statuspagina van $site_name. Hier leest u welke diensten nu "
+           "werken, welke niet, en waar u in de plaats terechtkunt.\n\nDeze site staat buiten onze eigen "
+           "informatica, zodat ze bereikbaar blijft als onze eigen systemen uitvallen.\n\nBij "
+           "levensbedreigende nood belt u altijd **112**."),
+    "fr": ("À propos de ce site", "Ceci est le site officiel d'état des services de $site_name. Il indique "
+           "quels services fonctionnent en ce moment, lesquels non, et où vous adresser à la place.\n\n"
+           "Il est hébergé en dehors de notre propre informatique, pour rester accessible quand nos "
+           "systèmes sont à l'arrêt.\n\nEn cas d'urgence vitale, appelez toujours le **112**."),
+}
+
+
+class InitError(Exception):
+    """A site cannot be created where asked; the message says why and what to do."""
+
+
+def _yaml_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _departments(languages: list[str]) -> str:
+    lines = []
+    for dept, names in DEPARTMENTS.items():
+        named = {lang: names.get(lang, names["en"]) for lang in languages}
+        lines.append(f"        {dept}:")
+        lines.append("          name: {" + ", ".join(f"{lang}: {_yaml_string(name)}"
+                                               for lang, name in named.items()) + "}")
+        if dept == "emergency":
+            lines.append('          # phone: "+00 0 000 00 00"')
+    return "\n".join(lines)
+
+
+def _about(lang: str, site_name: str) -> str:
+    title, body = ABOUT.get(lang, ABOUT["en"])
+    return f"# {title}\n\n{Template(body).safe_substitute(site_name=site_name)}\n"
+
+
+def init_site(target: Path, site_name: str = "Status", languages: list[str] | None = None,
+              timezone: str = "UTC", site_url: str = PLACEHOLDER_URL,
+              requirement: str = DEFAULT_REQUIREMENT) -> list[Path]:
+    """Write a new site into `target` (missing or empty); the files written, in order."""
+    languages = list(languages or ["en"])
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise InitError(f"{target} is not an empty folder: choose a new folder name "
+                        "(statuspress init never overwrites anything)")
+    values = {
+        "site_name": _yaml_string(site_name),
+        "site_url": site_url if site_url.endswith("/") else site_url + "/",
+        "default_language": languages[0],
+        "timezone": timezone,
+        "languages": ", ".join(languages),
+        "departments": _departments(languages),
+        "requirement": requirement,
+    }
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for source in sorted(TEMPLATE.rglob("*")):
+        if source.is_dir() or source.name == "__pycache__" or source.suffix == ".pyc":
+            continue
+        relative = Path(*[part.replace("dot-", ".", 1) if part.startswith("dot-") else part
+                          for part in source.relative_to(TEMPLATE).parts])
+        destination = target / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        if source.suffix == ".tmpl":
+            destination = destination.with_suffix("")
+            destination.write_text(Template(source.read_text(encoding="utf-8")).substitute(values),
+                                   encoding="utf-8")
+        else:
+            shutil.copyfile(source, destination)
+        written.append(destination)
+    for i, lang in enumerate(languages):
+        page = target / "docs" / ("" if i == 0 else lang) / "about.md"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(_about(lang, site_name), encoding="utf-8")
+        written.append(page)
+    # git keeps no empty folder; a file whose name starts with "." is never read as a statement.
+    updates = target / "updates"
+    updates.mkdir(exist_ok=True)
+    (updates / ".gitkeep").write_text("", encoding="utf-8")
+    written.append(updates / ".gitkeep")
+    return written
