@@ -12,6 +12,7 @@ from pathlib import Path
 
 import jinja2
 from babel.dates import get_timezone_location
+from markupsafe import Markup
 
 from ..compute import Snapshot
 from ..model import Site
@@ -19,6 +20,7 @@ from . import urls
 from .i18n import Language
 from .icons import icon
 from .markdown import render_markdown
+from .text import clean, clean_line
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -43,8 +45,17 @@ class RenderedPage:
         return f"{self.path}index.md"
 
 
+def _printable(value):
+    """What a template prints, without controls, noncharacters or bidi overrides (see text.py);
+    markup stays markup, so it is not escaped a second time."""
+    if isinstance(value, Markup):
+        return Markup(clean(str(value)))
+    return clean(value) if isinstance(value, str) else value
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
+        finalize=_printable,
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
         trim_blocks=True,
@@ -78,7 +89,7 @@ class PageRenderer:
             title=title,
             **context,
         )
-        return RenderedPage(path=path, lang=self.lang.code, kind=kind, key=key, title=title, html=html)
+        return RenderedPage(path=path, lang=self.lang.code, kind=kind, key=key, title=clean_line(title), html=html)
 
     def overview(self) -> RenderedPage:
         site, snapshot = self.site, self.snapshot
