@@ -12,6 +12,7 @@ import click
 
 from .compute import build_time, compute
 from .read import Problems, read_site, read_updates
+from .render.checks import body_problems_of
 from .render.i18n import Language
 
 
@@ -51,6 +52,8 @@ def check(config_file: Path):
         raise click.ClickException(f"{config_file} not found: run this in the site's folder or pass -f")
     root = config_file.resolve().parent
     site, statements, problems, updates_dir = _load(config_file.resolve())
+    for path, line, message in body_problems_of(statements):
+        problems.add(path, line, message)
     for problem in Problems(problems).sorted():
         click.echo(problem.format(root), err=problem.is_error)
     if site is None or problems.errors:

@@ -23,9 +23,12 @@ from mkdocs.structure.toc import get_toc
 
 from ..compute import build_time, compute
 from ..read import read_site, read_updates
+from ..render import csp
+from ..render.checks import body_problems_of
 from ..render.i18n import Language
 from ..render.outputs import start_rendering_outputs
 from ..render.pages import render_pages
+from ..render.text import clean
 from .config import StatuspressConfig
 
 log = logging.getLogger("mkdocs.plugins.statuspress")
@@ -62,6 +65,8 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
             self.updates_dir = root / self.config.updates_dir
             statements, update_problems = read_updates(self.updates_dir, site)
             problems.extend(update_problems)
+            for path, line, message in body_problems_of(statements):
+                problems.add(path, line, message)
         errors = problems.errors
         if errors:
             for problem in problems.sorted():
@@ -71,6 +76,10 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
                               "was published and the previous site is unchanged. Fix them and build again "
                               "(`statuspress check` lists them too).")
         self.site = site
+        # The theme prints these unescaped; our renderers took them as text already (read_site).
+        config.site_name = html.escape(clean(site.name))
+        if config.site_description:
+            config.site_description = html.escape(config.site_description)
         self.snapshot = compute(site, statements, build_time())
         self.languages = {code: Language(code, site.timezone) for code in site.languages}
         self._set_up_theme(config)
@@ -195,9 +204,9 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         language = self.languages[code]
         feeds = [
             {"type": "application/rss+xml", "href": f"{self.site.prefix(code)}rss.xml",
-             "title": f"{config.site_name} (RSS)"},
+             "title": f"{self.site.name} (RSS)"},
             {"type": "application/atom+xml", "href": f"{self.site.prefix(code)}atom.xml",
-             "title": f"{config.site_name} (Atom)"},
+             "title": f"{self.site.name} (Atom)"},
         ]
         if rendered is not None and rendered.kind == "department":
             base = f"{self.site.prefix(code)}departments/{rendered.key}/"
@@ -232,6 +241,12 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
 
     # -- finish ----------------------------------------------------------------
 
+    def on_post_page(self, output, page, config):
+        return _finished_page(output)
+
+    def on_post_template(self, output_content, template_name, config):
+        return _finished_page(output_content) if template_name.endswith(".html") else output_content
+
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, config):
         staging, final = config.site_dir, self.final_site_dir
@@ -261,3 +276,9 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         if self.theme_fallback_dir:
             shutil.rmtree(self.theme_fallback_dir, ignore_errors=True)
             self.theme_fallback_dir = None
+
+
+def _finished_page(output: str) -> str:
+    """A page as published: no control or bidi character from any source (the theme prints
+    config strings and titles as they are), and a CSP allowing its own inline scripts only."""
+    return csp.with_policy(clean(output))
