@@ -156,7 +156,8 @@ def _make_entry(snapshot: Snapshot, lang: Language, statement: Statement) -> Fee
     entry = FeedEntry()
     entry.register_extension("xml_lang", _Language)
     entry.register_extension("dc", DcEntryExtension, atom=False, rss=True)
-    entry.title(xml_text(item_title(snapshot, statement, lang.code)))
+    # A title of nothing but control characters is empty once cleaned; feeds require one.
+    entry.title(xml_text(item_title(snapshot, statement, lang.code)).strip() or statement.id)
     entry.guid(identifier(site, page), permalink=bool(site.url))  # isPermaLink only for a real URL
     entry.link(href=permalink, rel="alternate", type="text/html", hreflang=lang.code)
     entry.published(feed_time(statement.date, lang))
