@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .feeds import MAX_SUMMARY
 from .markdown import located_body_problems
+
+MAX_TITLE = 300  # characters: a headline, also the page's <title> and every feed item's title
 
 
 def _body_start(path: Path, body: str) -> int:
@@ -21,11 +24,27 @@ def _body_start(path: Path, body: str) -> int:
     return content.count("\n", 0, found) + 1 if found >= 0 else 1
 
 
+def _key_line(path: Path, key: str) -> int:
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
+    except OSError:
+        return 1
+    return next((n for n, line in enumerate(lines, 1) if line.startswith(f"{key}:")), 1)
+
+
 def body_problems_of(statements) -> list[tuple[Path, int, str]]:
-    """(file, line, message) for every statement text whose body breaks a limit."""
+    """(file, line, message) for every statement text whose body, title or summary breaks a limit."""
     found = []
     for statement in statements:
         for text in statement.texts.values():
+            if len(text.title) > MAX_TITLE:
+                found.append((text.path, _key_line(text.path, "title"),
+                              f"the title is {len(text.title):,} characters long; at most {MAX_TITLE}: "
+                              "keep the headline short and put the rest in the text"))
+            if text.summary and len(text.summary) > MAX_SUMMARY:
+                found.append((text.path, _key_line(text.path, "summary"),
+                              f"the summary is {len(text.summary):,} characters long; at most {MAX_SUMMARY:,}: "
+                              "one or two sentences; put the rest in the text"))
             located = located_body_problems(text.body or "")
             if located:
                 start = _body_start(text.path, text.body)

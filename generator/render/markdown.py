@@ -134,7 +134,7 @@ def _limit_problems(body: str) -> list[tuple[int, str]]:
     tags = len(_TAG_START.findall(body))
     if tags * len(body) > TAG_BUDGET:
         found.append((1, f"too many '<' for Markdown to format in time ({tags} in {len(body):,} characters): "
-                         "write a lone '<' as &lt;"))
+                         "use fewer HTML tags, and write a lone '<' as &lt;"))
     line = 1
     for block in body.split("\n\n"):
         lines = block.count("\n") + 1
