@@ -152,7 +152,7 @@ def test_every_output_parses(args):
 CONFIG = SMALL_CONFIG.format(languages="[nl, fr]")
 
 
-@settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(front=FRONT, body=TEXT)
 def test_check_and_build_agree(front, body):
     with tempfile.TemporaryDirectory() as folder:
