@@ -32,8 +32,9 @@ CASES = {
     "2,000 abbreviations": "".join(f"*[A{i}]: x\n" for i in range(2000)) + "A1 A2 " * 2000,
     # What the limits let through, at their edge.
     "at the limits: '[' budget": ("[x](y) " * 40 + "\n\n") * 160,
-    "at the limits: 500-line blocks": ("# a\n" * 499 + "\n") * 25,
-    "at the limits: 16 levels": "\n".join("    " * i + "- a" for i in range(17)) * 1,
+    "at the limits: longest blocks of headings": ("# a\n" * md.MAX_BLOCK_LINES + "\n") * 60,
+    "at the limits: longest blocks of setext headings": ("a\n=\n" * (md.MAX_BLOCK_LINES // 2) + "\n") * 60,
+    "at the limits: deepest nesting": "\n".join("    " * i + "- a" for i in range(md.MAX_NESTING + 1)),
 }
 
 BEFORE = """

@@ -54,7 +54,7 @@ BRACKET_BUDGET = 2_000_000  # per paragraph, '[' count x paragraph length, summe
 TAG_BUDGET = 10_000_000  # '<' before a letter, '/', '!' or '?', x body length
 MAX_ABBREVIATIONS = 50
 MAX_FOOTNOTES = 100
-MAX_BLOCK_LINES = 500  # lines without a blank one between: headings, rules, definitions in a row
+MAX_BLOCK_LINES = 200  # lines without a blank one between: headings, rules, definitions in a row
 MAX_DEFINITIONS = 100  # definition-list items in a row (each one nests Markdown's parser deeper)
 
 _FOOTNOTE_ID = re.compile(r"fn(?:ref\d*)?-[0-9a-f]{8}-\S+\Z")
