@@ -11,6 +11,7 @@ from pathlib import Path
 from .compute.checks import timeline_problems
 from .model import Site, Statement
 from .read import Problems, missing_site_url, read_site, read_updates
+from .render.checks import body_problems_of
 
 
 @dataclass
@@ -32,5 +33,7 @@ def load_site(options: dict, *, site_name: str, site_url: str | None, config_fil
     if site is not None:
         loaded.statements, more = read_updates(updates_dir, site, config_file=config_file)
         problems.extend(more)
+        for path, line, message in body_problems_of(loaded.statements):
+            problems.add(path, line, message)
         problems.extend(timeline_problems(site, loaded.statements))
     return loaded

@@ -7,6 +7,9 @@ form in Chromium, and `statuspress check` on the file that lands in `updates/`.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -21,6 +24,7 @@ import yaml
 
 from conftest import SMALL_CONFIG, mkdocs_build, write_statement
 from generator.model import PHASES, STATUSES
+from generator.render.admin import DECAP_INTEGRITY, DECAP_VERSION
 from headers_server import serve
 
 TESTS = Path(__file__).resolve().parent
@@ -80,7 +84,7 @@ def test_config_mirrors_the_statuspress_block(built):
 
 def test_only_the_editor_loads_decap(built):
     admin = (built / "admin" / "index.html").read_text(encoding="utf-8")
-    assert re.search(r'<script src="https://unpkg\.com/decap-cms@[^"]+/dist/decap-cms\.js">', admin)
+    assert re.search(r'<script src="https://unpkg\.com/decap-cms@[0-9.]+/dist/decap-cms\.js" integrity="sha384-', admin)
     for page in built.rglob("*.html"):
         if page.parts[-2] != "admin":
             text = page.read_text(encoding="utf-8")
@@ -97,10 +101,12 @@ def decap():
     if npm is None or not CHROMIUM.exists():
         pytest.skip("the editor's end-to-end test needs npm and Chromium (/usr/bin/chromium)")
     modules = NPM_DIR / "node_modules"
-    if not (modules / "decap-cms" / "dist" / "decap-cms.js").is_file() or not (modules / "decap-server").is_dir():
+    package = modules / "decap-cms" / "package.json"
+    installed = json.loads(package.read_text(encoding="utf-8"))["version"] if package.is_file() else None
+    if installed != DECAP_VERSION or not (modules / "decap-server").is_dir():
         NPM_DIR.mkdir(exist_ok=True)
         result = subprocess.run([npm, "install", "--no-audit", "--no-fund", "--loglevel=error",
-                                 "decap-server@^3", "decap-cms@^3"], cwd=NPM_DIR, capture_output=True, text=True,
+                                 "decap-server@^3", f"decap-cms@{DECAP_VERSION}"], cwd=NPM_DIR, capture_output=True, text=True,
                                 timeout=900)
         assert result.returncode == 0, result.stderr
     return modules
@@ -146,7 +152,9 @@ def test_a_statement_written_in_the_editor_is_published(tmp_path, decap):
 
     def local_bundle(route):
         name = route.request.url.split("/dist/", 1)[1].split("?")[0]
-        route.fulfill(path=str(dist / name), content_type="application/javascript")
+        # A script with `integrity` is fetched in CORS mode, as unpkg answers it.
+        route.fulfill(path=str(dist / name), content_type="application/javascript",
+                      headers={"Access-Control-Allow-Origin": "*"})
 
     errors = []
     try:
@@ -193,3 +201,9 @@ def test_a_statement_written_in_the_editor_is_published(tmp_path, decap):
     check = subprocess.run([sys.executable, "-m", "generator.cli", "check"], cwd=root, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "overall: reduced" in check.stdout
+
+
+def test_the_pinned_bundle_hash_is_the_release_s_own(decap):
+    """The admin page's integrity hash is that of the pinned release as npm ships it."""
+    bundle = (decap / "decap-cms" / "dist" / "decap-cms.js").read_bytes()
+    assert DECAP_INTEGRITY == "sha384-" + base64.b64encode(hashlib.sha384(bundle).digest()).decode()

@@ -124,7 +124,7 @@ def test_fallback_text_carries_its_language_and_direction(built):
     notes = doc.cssselect(".sp-note")
     assert notes and all(n.get("lang") == "nl" and n.get("dir") == "ltr" for n in notes)
     # So do names and advice from the configuration that have no Arabic text.
-    fallbacks = doc.cssselect(".sp-advice li > span[lang], .sp-department__name > span[lang]")
+    fallbacks = doc.cssselect(".sp-advice li > span[lang], .sp-department__name span[lang]")
     assert len(fallbacks) == 2 + 3 and all(f.get("lang") == "nl" and f.get("dir") == "ltr" for f in fallbacks)
     summary = doc.cssselect(".sp-incident .sp-summary")[0]
     assert summary.get("lang") is None, "the Arabic link after a Dutch summary must not be marked Dutch"

@@ -24,11 +24,13 @@ from mkdocs.structure.toc import get_toc
 from ..compute import build_time, compute
 from ..compute.checks import publication_warnings
 from ..read import Problems
+from ..render import csp
 from ..render.admin import admin_files, github_repository
-from ..render.headers import DEFAULT_PAGE_CSP, headers_file
+from ..render.headers import headers_file
 from ..render.i18n import Language
 from ..render.outputs import start_rendering_outputs
 from ..render.pages import render_pages
+from ..render.text import clean
 from ..validate import load_site
 from .config import StatuspressConfig
 from .theme_fixes import LANGUAGE_404, PatchedLoader, generated_html, not_found_context
@@ -54,6 +56,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         self.final_site_dir = None
         self.theme_fallback_dir = None
         self.outputs = None
+        self.script_hashes = set()  # of every page's inline scripts, for the _headers policy
 
     # -- read and compute ------------------------------------------------------
 
@@ -73,6 +76,11 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
                               "was published and the previous site is unchanged. Fix them and build again "
                               "(`statuspress check` lists them too).")
         self.site = site
+        self.script_hashes = set()
+        # The theme prints these unescaped; our renderers took them as text already (read_site).
+        config.site_name = theme_text(site.name)
+        if config.site_description:
+            config.site_description = theme_text(config.site_description)
         self.snapshot = compute(site, statements, build_time())
         for problem in Problems([*problems, *publication_warnings(self.snapshot)]).sorted():
             log.warning(problem.format(root))
@@ -148,7 +156,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         found = not_found_context(template_name, self.site, self.languages, config)
         if found is not None:
             config.theme["language"] = found["lang"]
-            config.site_name = self.site.title(found["lang"])
+            config.site_name = theme_text(self.site.title(found["lang"]))
             context.update(base_url=found["base_url"], extra_css=found["extra_css"], nav=self.navs[found["lang"]])
             context["statuspress"] = found
         return context
@@ -204,7 +212,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         src_uri = page.file.src_uri
         code = self.page_language(src_uri)
         config.theme["language"] = code
-        config.site_name = self.site.title(code)
+        config.site_name = theme_text(self.site.title(code))
         context["nav"] = self.navs[code]
         rendered = self.pages.get(src_uri)
         config.extra["alternate"] = [
@@ -214,9 +222,9 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         language = self.languages[code]
         feeds = [
             {"type": "application/rss+xml", "href": f"{self.site.prefix(code)}rss.xml",
-             "title": f"{config.site_name} (RSS)"},
+             "title": f"{self.site.name} (RSS)"},
             {"type": "application/atom+xml", "href": f"{self.site.prefix(code)}atom.xml",
-             "title": f"{config.site_name} (Atom)"},
+             "title": f"{self.site.name} (Atom)"},
         ]
         if rendered is not None and rendered.kind == "department":
             base = f"{self.site.prefix(code)}departments/{rendered.key}/"
@@ -259,6 +267,19 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
 
     # -- finish ----------------------------------------------------------------
 
+    def on_post_page(self, output, page, config):
+        return self._finished_page(output)
+
+    def on_post_template(self, output_content, template_name, config):
+        return self._finished_page(output_content) if template_name.endswith(".html") else output_content
+
+    def _finished_page(self, output: str) -> str:
+        """A page as published: no control or bidi character from any source (the theme prints
+        config strings and titles as they are), and a CSP allowing its own inline scripts only."""
+        page = clean(output)
+        self.script_hashes.update(csp.script_hashes(page))
+        return csp.with_policy(page)
+
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, config):
         staging, final = config.site_dir, self.final_site_dir
@@ -289,7 +310,9 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
             with open(target, "wb") as fp:
                 fp.write(content)
         with open(os.path.join(staging, "_headers"), "wb") as fp:
-            fp.write(headers_file(DEFAULT_PAGE_CSP, staging))
+            # The header allows every page's inline scripts (a meta tag narrows it per page), and
+            # adds what only a header can carry.
+            fp.write(headers_file(csp.policy(self.script_hashes) + "; frame-ancestors 'self'", staging))
 
     def on_build_error(self, error):
         if self.final_site_dir:
@@ -301,3 +324,9 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         if self.theme_fallback_dir:
             shutil.rmtree(self.theme_fallback_dir, ignore_errors=True)
             self.theme_fallback_dir = None
+
+
+
+def theme_text(text: str) -> str:
+    """A config string as the theme prints it: Material writes site_name and the like unescaped."""
+    return html.escape(clean(text))

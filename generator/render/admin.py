@@ -17,8 +17,24 @@ import yaml
 from ..model import PHASES, STATUSES, Site
 from ..read.updates import DEFAULT_FILE_KEYS, LANGUAGE_KEYS
 
-DECAP_VERSION = "3"
-DECAP_BUNDLE = f"https://unpkg.com/decap-cms@^{DECAP_VERSION}/dist/decap-cms.js"
+# The editor can write to the repository: its code is pinned to one release and checked by the
+# browser against this hash (Subresource Integrity), so a changed file on the CDN never runs.
+DECAP_VERSION = "3.16.3"
+DECAP_BUNDLE = f"https://unpkg.com/decap-cms@{DECAP_VERSION}/dist/decap-cms.js"
+DECAP_INTEGRITY = "sha384-A/Gdn928CNLufmnGWGs9RM4Q9o8bSNLeJERqBFrBjwzL7FRpoLT3MPF8Tl0+Wd2p"
+# The browser editor runs Decap CMS: its bundle from unpkg, inline styles, and calls to the
+# git host's API (GitHub, GitLab) or to decap-server on the writer's own machine.
+ADMIN_CSP = ("default-src 'self'; script-src 'self' 'unsafe-eval' https://unpkg.com; "
+             "style-src 'self' 'unsafe-inline' https://unpkg.com; "
+             "img-src 'self' data: blob: https:; media-src 'self' blob: https:; "
+             "connect-src 'self' blob: https://api.github.com https://github.com https://gitlab.com "
+             "https://*.githubusercontent.com https://unpkg.com http://localhost:* http://127.0.0.1:*; "
+             "frame-src 'self' https://github.com https://gitlab.com; font-src 'self' data: https:; "
+             "object-src 'none'; base-uri 'self'; frame-ancestors 'none'")
+# A <meta> policy cannot carry frame-ancestors; hosts that ignore _headers (GitHub Pages) still
+# get the rest.
+ADMIN_META_CSP = "; ".join(d for d in ADMIN_CSP.split("; ") if not d.startswith("frame-ancestors"))
+
 # Moment.js tokens: "Z" writes the offset as +01:00, as the reader requires.
 DATE_FORMAT = "YYYY-MM-DDTHH:mm:ssZ"
 
@@ -141,11 +157,12 @@ def admin_files(site: Site, repo: str | None = None, branch: str = "main",
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
+  <meta http-equiv="Content-Security-Policy" content="{ADMIN_META_CSP}">
   <meta name="robots" content="noindex">
   <title>{html.escape(site.name)} — editor</title>
 </head>
 <body>
-  <script src="{DECAP_BUNDLE}"></script>
+  <script src="{DECAP_BUNDLE}" integrity="{DECAP_INTEGRITY}" crossorigin="anonymous"></script>
 </body>
 </html>
 """

@@ -8,6 +8,7 @@ an incident an incident, a planned closure a scheduled maintenance.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 from datetime import datetime
 from functools import cached_property
@@ -17,7 +18,8 @@ from ..compute.status import Incident, PlannedClosure, Snapshot
 from ..model import COMPONENT_STATUS, INDICATOR, Statement, worst
 from . import urls
 from .i18n import Language
-from .markdown import plain_text, render_markdown
+from .markdown import MAX_BODY, plain_text, render_markdown
+from .text import clean, truncate
 
 # Statuspage's own words for status.indicator; machine vocabulary, kept in English like theirs.
 INDICATOR_DESCRIPTION = {
@@ -60,7 +62,19 @@ def files(snapshot: Snapshot, languages: dict[str, Language]) -> dict[str, bytes
     return {f"api/v2/{name}": _dump(document) for name, document in documents.items()}
 
 
+def _cleaned(value):
+    """Every string of a document without controls, noncharacters or bidi overrides."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, dict):
+        return {key: _cleaned(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_cleaned(item) for item in value]
+    return value
+
+
 def _dump(document) -> bytes:
+    document = _cleaned(document)
     return (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
 
 
@@ -79,8 +93,8 @@ class _Api:
         self.zone = ZoneInfo(self.site.timezone)
         self.page_id = page_id(self.site)
         # Components have no creation date of their own: the first statement's is the earliest we know.
-        first = snapshot.statements[0].date if snapshot.statements else snapshot.now
-        self.created_at = self.time(first)
+        self.first = snapshot.statements[0].date if snapshot.statements else snapshot.now
+        self.created_at = self.time(self.first)
 
     def time(self, when: datetime | None) -> str | None:
         """ISO 8601 with milliseconds and the offset of the site's zone, as Statuspage writes it."""
@@ -113,13 +127,12 @@ class _Api:
 
     def department(self, dept: str, position: int) -> dict:
         department = self.site.departments[dept]
-        updated = self._department_updated(dept)
         return {
             "id": dept,
             "name": self.site.department_name(dept, self.lang),
             "status": COMPONENT_STATUS[self.snapshot.departments[dept].status],
             "created_at": self.created_at,
-            "updated_at": self.time(updated) if updated else self.created_at,
+            "updated_at": self.time(self._updated(dept)),
             "position": position,
             "description": self.site.localized(department.description, self.lang) or None,
             "showcase": False,
@@ -129,6 +142,9 @@ class _Api:
             "group": False,
             "only_show_if_degraded": False,
         }
+
+    def _updated(self, dept: str) -> datetime:
+        return self._department_updated(dept) or self.first
 
     @cached_property
     def components(self) -> list[dict]:
@@ -142,7 +158,8 @@ class _Api:
                 "name": self.site.localized(group.name, self.lang),
                 "status": COMPONENT_STATUS[worst(self.snapshot.departments[d].status for d in members[group_id])],
                 "created_at": self.created_at,
-                "updated_at": max((c["updated_at"] for c in children), default=self.created_at),
+                # Moments, not their strings: offsets differ across a DST change.
+                "updated_at": self.time(max((self._updated(d) for d in members[group_id]), default=self.first)),
                 "position": len(result) + 1,
                 "description": None,
                 "showcase": False,
@@ -174,7 +191,9 @@ class _Api:
         return {
             "id": statement.id,
             "status": status,
-            "body": plain_text(render_markdown(text.body)) or text.summary or text.title,
+            # Plain text that stays inert if a consumer pastes it into HTML, as widgets do.
+            "body": truncate(plain_text(render_markdown(text.body)), MAX_BODY)
+            or html.escape(text.summary or text.title, quote=False),
             "incident_id": group.id,
             "created_at": when,
             "updated_at": when,

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 
 from ..compute.status import Snapshot
 from . import urls
-from .feeds import xml_text
+from .text import clean_line
 from .i18n import N_, Language
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -55,7 +55,7 @@ def text_width(text: str) -> int:
 
 
 def badge(label: str, message: str, colour: str) -> bytes:
-    label, message = xml_text(label), xml_text(message)
+    label, message = clean_line(label), clean_line(message)
     label_width = text_width(label) + 10
     message_width = text_width(message) + 10
     width = label_width + message_width

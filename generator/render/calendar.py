@@ -16,6 +16,7 @@ from ..compute.status import PlannedClosure, Snapshot
 from . import urls
 from .feeds import summary
 from .i18n import N_, Language
+from .text import clean, clean_line
 
 CALENDAR_NAME = N_("Planned closures — {site}")
 
@@ -34,11 +35,11 @@ def _calendar(snapshot: Snapshot, lang: Language) -> bytes:
     closures = sorted(snapshot.closures.values(), key=lambda c: (c.window.start, c.id))
 
     cal = Calendar()
-    cal.add("prodid", f"-//statuspress//{site.name}//{lang.code.upper()}")
+    cal.add("prodid", f"-//statuspress//{clean_line(site.name)}//{lang.code.upper()}")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", lang.gettext(CALENDAR_NAME).format(site=site.title(lang.code)))
+    cal.add("x-wr-calname", clean_line(lang.gettext(CALENDAR_NAME).format(site=site.title(lang.code))))
     cal.add("x-wr-timezone", site.timezone)
     for closure in closures:
         cal.add_component(_event(snapshot, closure, lang))
@@ -67,8 +68,9 @@ def _event(snapshot: Snapshot, closure: PlannedClosure, lang: Language):
     event.add("dtstart", lang.local(closure.window.start))
     # A closure ended early by a statement ends then; a cancelled one keeps its planned times.
     event.add("dtend", lang.local(closure.window.end if closure.cancelled else closure.end()))
-    event.add("summary", closure.title(lang.code))
-    event.add("description", _description(snapshot, closure, lang))
+    # RFC 5545 allows no control character in a text but tab (line breaks are escaped).
+    event.add("summary", clean_line(closure.title(lang.code)))
+    event.add("description", clean(_description(snapshot, closure, lang)))
     event.add("url", urls.absolute(site, urls.update(site, lang.code, closure.first.id)))
     event.add("status", "CANCELLED" if closure.cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")

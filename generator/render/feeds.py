@@ -20,8 +20,10 @@ from ..compute.status import Snapshot
 from ..model import Statement
 from . import urls
 from .i18n import N_, Language
-from .markdown import plain_text, render_markdown
+from .markdown import render_markdown, text_content
+from .text import clean, truncate
 
+MAX_SUMMARY = 1000  # characters: a summary is a sentence or two; a longer one is cut
 MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -29,14 +31,11 @@ SITE_FEED = N_("Press statements of {site}, newest first.")
 DEPARTMENT_FEED = N_("Press statements of {site} about {department}, newest first.")
 PLANNED_WINDOW = N_("Planned closure from {start} to {end}.")
 
-# Characters XML 1.0 cannot carry (lxml refuses them), plus C1 controls, which
-# the validator flags: a stray one pasted into a statement must not stop a build.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
 
 def xml_text(text: str) -> str:
-    """`text` without the characters an XML document may not contain."""
-    return _NOT_XML.sub("", text)
+    """`text` without the characters an XML document may not contain (lxml refuses them), nor
+    C1 controls, which the validator flags: a stray one pasted in must not stop a build."""
+    return clean(text)
 
 
 def files(snapshot: Snapshot, languages: dict[str, Language]) -> dict[str, bytes]:
@@ -120,11 +119,14 @@ def _feed(snapshot: Snapshot, lang: Language, kind: str, statements: list[Statem
     if dept:
         department = site.department_name(dept, lang.code)
         fg.title(xml_text(f"{department} — {site.title(lang.code)}"))
-        fg.description(xml_text(lang.gettext(DEPARTMENT_FEED).format(site=site.organisation_name(lang.code),
-                                                                     department=department)))
+        description = lang.gettext(DEPARTMENT_FEED).format(site=site.organisation_name(lang.code),
+                                                           department=department)
     else:
         fg.title(xml_text(site.title(lang.code)))
-        fg.description(xml_text(lang.gettext(SITE_FEED).format(site=site.organisation_name(lang.code))))
+        description = lang.gettext(SITE_FEED).format(site=site.organisation_name(lang.code))
+    # An RSS <description> is read as HTML: names from mkdocs.yml are text, so they are escaped.
+    # (Atom's <subtitle> is declared plain text.)
+    fg.description(xml_text(html.escape(description, quote=False) if kind == "rss" else description))
     # RSS <link> is the *last* link added: self first, the HTML page last.
     fg.link(href=urls.absolute(site, path), rel="self", type=MEDIA_TYPES[kind])
     fg.link(href=urls.absolute(site, page), rel="alternate", type="text/html", hreflang=lang.code)
@@ -155,7 +157,8 @@ def _make_entry(snapshot: Snapshot, lang: Language, statement: Statement) -> Fee
     entry = FeedEntry()
     entry.register_extension("xml_lang", _Language)
     entry.register_extension("dc", DcEntryExtension, atom=False, rss=True)
-    entry.title(xml_text(item_title(snapshot, statement, lang.code)))
+    # A title of nothing but control characters is empty once cleaned; feeds require one.
+    entry.title(xml_text(item_title(snapshot, statement, lang.code)).strip() or statement.id)
     entry.guid(identifier(site, page), permalink=bool(site.url))  # isPermaLink only for a real URL
     entry.link(href=permalink, rel="alternate", type="text/html", hreflang=lang.code)
     entry.published(feed_time(statement.date, lang))
@@ -187,9 +190,9 @@ def summary(statement: Statement, lang: str) -> str:
     """The statement's `summary`, else its first paragraph, as plain text."""
     text = statement.text(lang)
     if text.summary:
-        return text.summary
+        return truncate(clean(text.summary), MAX_SUMMARY)
     match = re.search(r"<p>(.*?)</p>", render_markdown(text.body), re.S)
-    return " ".join(plain_text(match.group(1)).split()) if match else text.title
+    return truncate(" ".join(text_content(match.group(1)).split()), MAX_SUMMARY) if match else text.title
 
 
 def content_html(snapshot: Snapshot, statement: Statement, lang: Language) -> str:

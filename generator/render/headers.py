@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .admin import ADMIN_CSP
+
 # Pages, feeds and the API change with every statement: a reader's cache may keep them a
 # minute, then must ask again.
 REVALIDATE = "public, max-age=60, must-revalidate"
@@ -21,20 +23,10 @@ REVALIDATE = "public, max-age=60, must-revalidate"
 IMMUTABLE = "public, max-age=31536000, immutable"
 FINGERPRINTED = re.compile(r"\.[0-9a-f]{8,}\.min\.(css|js)(\.map)?$")
 
-# Until the site's own policy (with the hashes of its inline scripts) is passed in.
-DEFAULT_PAGE_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-                    "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
-                    "frame-ancestors 'self'")
+# For a tree whose pages have no inline script; a build passes its own (see render/csp.py).
+DEFAULT_PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
 
-# The browser editor runs Decap CMS: its bundle from unpkg, inline styles, and calls to the
-# git host's API (GitHub, GitLab) or to decap-server on the writer's own machine.
-ADMIN_CSP = ("default-src 'self'; script-src 'self' 'unsafe-eval' https://unpkg.com; "
-             "style-src 'self' 'unsafe-inline' https://unpkg.com; "
-             "img-src 'self' data: blob: https:; media-src 'self' blob: https:; "
-             "connect-src 'self' blob: https://api.github.com https://github.com https://gitlab.com "
-             "https://*.githubusercontent.com https://unpkg.com http://localhost:* http://127.0.0.1:*; "
-             "frame-src 'self' https://github.com https://gitlab.com; font-src 'self' data: https:; "
-             "object-src 'none'; base-uri 'self'; frame-ancestors 'none'")
 
 EVERYWHERE = {
     "X-Content-Type-Options": "nosniff",

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import jinja2
 from babel.dates import get_timezone_location
+from markupsafe import Markup
 
 from ..compute import Snapshot
 from ..compute.history import Day, strips
@@ -21,6 +22,7 @@ from . import urls
 from .i18n import Language
 from .icons import icon
 from .markdown import render_markdown
+from .text import clean, clean_line
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -56,8 +58,17 @@ class RenderedPage:
         return f"{self.path}index.md"
 
 
+def _printable(value):
+    """What a template prints, without controls, noncharacters or bidi overrides (see text.py);
+    markup stays markup, so it is not escaped a second time."""
+    if isinstance(value, Markup):
+        return Markup(clean(str(value)))
+    return clean(value) if isinstance(value, str) else value
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
+        finalize=_printable,
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
         trim_blocks=True,
@@ -97,7 +108,7 @@ class PageRenderer:
             title=title,
             **context,
         )
-        return RenderedPage(path=path, lang=self.lang.code, kind=kind, key=key, title=title, html=html,
+        return RenderedPage(path=path, lang=self.lang.code, kind=kind, key=key, title=clean_line(title), html=html,
                             description=description or self.status_sentence(), jsonld=jsonld)
 
     def status_sentence(self) -> str:
@@ -112,8 +123,8 @@ class PageRenderer:
         data = {
             "@context": "https://schema.org",
             "@type": "SpecialAnnouncement",
-            "name": name,
-            "text": text,
+            "name": clean_line(name),
+            "text": clean(text),
             "datePosted": posted.isoformat(),
             "dateModified": modified.isoformat(),
             "inLanguage": self.lang.code,
