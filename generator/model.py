@@ -83,6 +83,7 @@ class Site:
     organisation: dict[str, str] = field(default_factory=dict)
     advice: tuple[Advice, ...] = ()
     email_signup: dict[str, str] = field(default_factory=dict)  # URL per language
+    feed_items: int = 50  # the newest statements each feed carries
 
     def title(self, lang: str) -> str:
         """The site name in `lang` (the configured `site_name` when none is given)."""

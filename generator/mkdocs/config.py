@@ -20,3 +20,6 @@ class StatuspressConfig(base.Config):
     advice = c.Type(list, default=[])
     # A feed-to-e-mail sign-up page: a URL, or a URL per language.
     email_signup = c.Optional(c.Type((str, dict)))
+    # Items per feed, newest first: a feed is fetched again and again, and readers keep what
+    # they saw; the full history stays on the pages.
+    feed_items = c.Type(int, default=50)

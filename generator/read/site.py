@@ -198,12 +198,17 @@ def read_site(options: dict, *, site_name: str, site_url: str | None, config_fil
     advice = _advice(options.get("advice"), languages, problems, where, locate)
     email_signup = _urls(options.get("email_signup"), languages, problems, where, locate.line("email_signup"))
 
+    feed_items = options.get("feed_items", 50)
+    if isinstance(feed_items, bool) or not isinstance(feed_items, int) or feed_items < 1:
+        problems.add(where, locate.line("feed_items") or 1, f"'feed_items' is {feed_items!r}: give a whole number "
+                                                            "of 1 or more, such as 50")
+        feed_items = 50
     url = (site_url or "").strip()
     if url and not url.endswith("/"):
         url += "/"
     site = Site(name=site_name, url=url, timezone=timezone, languages=tuple(languages),
                 departments=departments, groups=groups, titles=titles, organisation=organisation,
-                advice=advice, email_signup=email_signup)
+                advice=advice, email_signup=email_signup, feed_items=feed_items)
     return (None if problems.errors else site), problems
 
 

@@ -1,4 +1,5 @@
-"""RSS 2.0 and Atom feeds: one item per published statement, newest first, per language.
+"""RSS 2.0 and Atom feeds: one item per published statement, newest first, per language;
+the newest `feed_items` (50 unless configured) only, so that no feed grows with the history.
 
 Journalists quote from these, so an item carries the whole statement with only
 absolute links, its permalink as guid/id, and exact times with a numeric offset.
@@ -141,7 +142,7 @@ def _feed(snapshot: Snapshot, lang: Language, kind: str, statements: list[Statem
     if kind == "rss":
         fg.load_extension("dc", atom=False, rss=True)
 
-    for statement in reversed(statements):  # newest first
+    for statement in reversed(statements[-site.feed_items:]):  # newest first
         fg.add_entry(entries(statement), order="append")  # 'prepend', the default, would reverse them
 
     if kind == "rss":

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
-from babel.dates import get_timezone_location
+from babel.dates import format_skeleton, get_timezone_location
 from markupsafe import Markup
 
 from ..compute import Snapshot
@@ -29,6 +29,9 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 OVERVIEW_DAYS = 30
 DEPARTMENT_DAYS = 90
+# Statements listed one by one on a department page; older ones are counted per month, so that
+# the page stays readable (and the site's size linear) however long the history grows.
+DEPARTMENT_STATEMENTS = 50
 
 
 @lru_cache(maxsize=None)
@@ -192,11 +195,22 @@ class PageRenderer:
     def departments(self):
         for dept in self.site.departments.values():
             history = list(reversed(self.snapshot.mentioning(dept.id)))
+            history, earlier = history[:DEPARTMENT_STATEMENTS], self.by_month(history[DEPARTMENT_STATEMENTS:])
             name = self.site.department_name(dept.id, self.lang.code)
             state = self.snapshot.departments[dept.id].status
             yield self._render("department.html", urls.department(self.site, self.lang.code, dept.id),
                                "department", dept.id, name, description=f"{name}: {self.lang.status(state)}",
-                               dept=dept, history=history, days=DEPARTMENT_DAYS, zone_name=self.zone_name())
+                               dept=dept, history=history, earlier=earlier, days=DEPARTMENT_DAYS,
+                               zone_name=self.zone_name())
+
+    def by_month(self, statements) -> list[tuple[str, str, int]]:
+        """(YYYY-MM, the month in words, how many) of statements given newest first."""
+        months: dict[str, list] = {}
+        for statement in statements:
+            local = self.lang.local(statement.date)
+            months.setdefault(f"{local:%Y-%m}", [local, 0])[1] += 1
+        return [(key, format_skeleton("yMMMM", local, locale=self.lang.locale), count)
+                for key, (local, count) in months.items()]
 
     def history(self) -> RenderedPage:
         groups = sorted([*self.snapshot.incidents.values(), *self.snapshot.closures.values()],
