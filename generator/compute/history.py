@@ -7,6 +7,7 @@ up to `now` for today.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -89,14 +90,19 @@ def strips(site: Site, statements: list[Statement], now: datetime, days: int) ->
     # off by an hour across a DST change.
     utc_edges = [edge.astimezone(timezone.utc) for edge in edges]
     segments = _segments(site, statements, utc_edges[0], now)
+    # Segments follow each other in time: each day's are found by bisection, once for all departments.
+    starts = [seg.start for seg in segments]
+    days_segments = []
+    for start, end in zip(utc_edges, utc_edges[1:]):
+        end = min(end, now)
+        first = max(bisect_right(starts, start) - 1, 0)
+        days_segments.append([seg for seg in segments[first:bisect_left(starts, end)]
+                              if seg.start < end and seg.end > start])
     result: dict[str, list[Day]] = {}
     for dept in site.departments:
         strip = []
-        for local, start, end in zip(edges, utc_edges, utc_edges[1:]):
-            end = min(end, now)
-            found: list[tuple[str, tuple[str, ...]]] = [
-                seg.statuses[dept] for seg in segments
-                if seg.start < end and seg.end > start]
+        for local, day_segments in zip(edges, days_segments):
+            found: list[tuple[str, tuple[str, ...]]] = [seg.statuses[dept] for seg in day_segments]
             status = worst(s for s, _ in found)
             holders: dict[str, None] = {}
             for value, ids in found:

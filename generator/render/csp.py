@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from functools import lru_cache
 
 # An inline script: no src attribute. Scripts of a data type (application/json) are not run,
 # and a hash of them does no harm.
@@ -20,6 +21,7 @@ _CHARSET = re.compile(r"<meta\s+charset=[^>]*>", re.I)
 _HEAD = re.compile(r"<head(?:\s[^>]*)?>", re.I)
 
 
+@lru_cache(maxsize=256)  # the same few scripts are on thousands of pages
 def script_hash(script: str) -> str:
     """The CSP source for one inline script, such as 'sha256-…'."""
     digest = hashlib.sha256(script.encode("utf-8")).digest()
