@@ -29,7 +29,8 @@ from ..render.admin import admin_files, github_repository
 from ..render.headers import headers_file
 from ..render.i18n import Language
 from ..render.outputs import start_rendering_outputs
-from ..render.pages import render_pages
+from ..render.pages import plan_pages
+from ..render.stream import PageStream
 from ..render.text import clean
 from ..validate import load_site
 from .config import StatuspressConfig
@@ -56,6 +57,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         self.final_site_dir = None
         self.theme_fallback_dir = None
         self.outputs = None
+        self.stream = None  # the status pages' HTML, rendered on the other core
         self.script_hashes = set()  # of every page's inline scripts, for the _headers policy
 
     # -- read and compute ------------------------------------------------------
@@ -127,7 +129,8 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
     # -- render ----------------------------------------------------------------
 
     def on_files(self, files, config):
-        rendered = render_pages(self.snapshot, self.languages)
+        # Only the pages' metadata here; their HTML comes from the stream as each page is written.
+        rendered = [planned.page for planned in plan_pages(self.snapshot, self.languages)]
         self.pages = {page.src_uri: page for page in rendered}
         self.by_key = {(page.kind, page.key, page.lang): page for page in rendered}
         for page in rendered:
@@ -139,6 +142,8 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         if not self.material_js:
             for file in [f for f in files if f.src_uri.startswith("assets/javascripts/")]:
                 files.remove(file)
+        self._close_stream()
+        self.stream = PageStream(self.snapshot)
         # Feeds, API, calendar and badges are made on the other core meanwhile (on_post_build).
         self.outputs = start_rendering_outputs(self.snapshot)
         return files
@@ -196,6 +201,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         page.meta["title"] = html.escape(rendered.title)
         page.meta["hide"] = ["toc"]
         page.meta["description"] = html.escape(rendered.description)
+        page.render = _no_markdown(page)
         return ""
 
     def on_page_content(self, content, page, config, files):
@@ -206,10 +212,13 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         anchor = {"overview": "status", "history": "history", "incident": "incident",
                   "update": "statement", "department": "department", "subscribe": "subscribe"}[rendered.kind]
         page.toc = get_toc([{"level": 1, "id": anchor, "name": html.escape(rendered.title), "children": []}])
-        return rendered.html
+        return ""  # the HTML itself is streamed in just before the page is written (on_page_context)
 
+    @event_priority(100)  # first: other plugins (search) read the page's content here
     def on_page_context(self, context, page, config, nav):
         src_uri = page.file.src_uri
+        if src_uri in self.pages:
+            page.content = self.stream.html(src_uri)
         code = self.page_language(src_uri)
         config.theme["language"] = code
         config.site_name = theme_text(self.site.title(code))
@@ -268,6 +277,8 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
     # -- finish ----------------------------------------------------------------
 
     def on_post_page(self, output, page, config):
+        if page.file.src_uri in self.pages:
+            page.content = ""  # written: its HTML need not be kept
         return self._finished_page(output)
 
     def on_post_template(self, output_content, template_name, config):
@@ -298,6 +309,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         if os.path.exists(old):
             shutil.rmtree(old)
         config.site_dir = final
+        self._close_stream()
         self._cleanup()
 
     def _write_publishing_files(self, config, staging: str) -> None:
@@ -318,6 +330,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         if self.final_site_dir:
             staging = self.final_site_dir.rstrip("/\\") + STAGING_SUFFIX
             shutil.rmtree(staging, ignore_errors=True)
+        self._close_stream()
         self._cleanup()
 
     def _cleanup(self):
@@ -325,6 +338,22 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
             shutil.rmtree(self.theme_fallback_dir, ignore_errors=True)
             self.theme_fallback_dir = None
 
+
+    def _close_stream(self):
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None
+
+
+def _no_markdown(page):
+    """`Page.render` for a status page: its Markdown is empty, so MkDocs' own rendering (a new
+    Markdown instance with every extension, per page) would only produce emptiness, slowly."""
+    def render(config, files) -> None:
+        page.content = ""
+        page.toc = get_toc([])
+        page.present_anchor_ids = set()
+        page.links_to_anchors = {}
+    return render
 
 
 def theme_text(text: str) -> str:

@@ -7,8 +7,9 @@ any host, path or CDN.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import cache, lru_cache, partial
 from pathlib import Path
 
 import jinja2
@@ -82,21 +83,42 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+@dataclass(frozen=True)
+class PlannedPage:
+    """A page's address and metadata (its `html` empty), and how to render its HTML when needed:
+    a build holds every page's metadata, but only the page it is writing's HTML."""
+
+    page: RenderedPage
+    render: Callable[[], str]
+
+
 class PageRenderer:
     """Renders the pages of one language."""
 
     def __init__(self, snapshot: Snapshot, lang: Language, env: jinja2.Environment,
-                 history: dict[str, list[Day]] | None = None):
+                 history: dict[str, list[Day]] | Callable[[], dict[str, list[Day]]] | None = None):
         self.snapshot = snapshot
-        self.strips = history or {}
+        self._strips = history if history is not None else {}
         self.site: Site = snapshot.site
         self.lang = lang
         self.env = env
 
+    @property
+    def strips(self) -> dict[str, list[Day]]:
+        # Made on first use only: planning the pages does not need them.
+        if callable(self._strips):
+            self._strips = self._strips()
+        return self._strips
+
     def _render(self, template: str, path: str, kind: str, key: str, title: str, description: str = "",
-                jsonld: str = "", **context) -> RenderedPage:
+                jsonld: str = "", **context) -> PlannedPage:
+        page = RenderedPage(path=path, lang=self.lang.code, kind=kind, key=key, title=clean_line(title), html="",
+                            description=description or self.status_sentence(), jsonld=jsonld)
+        return PlannedPage(page, partial(self._html, template, path, title, context))
+
+    def _html(self, template: str, path: str, title: str, context: dict) -> str:
         self.env.install_gettext_translations(self.lang.translations, newstyle=False)
-        html = self.env.get_template(template).render(
+        return self.env.get_template(template).render(
             site=self.site,
             snapshot=self.snapshot,
             lang=self.lang,
@@ -111,8 +133,6 @@ class PageRenderer:
             title=title,
             **context,
         )
-        return RenderedPage(path=path, lang=self.lang.code, kind=kind, key=key, title=clean_line(title), html=html,
-                            description=description or self.status_sentence(), jsonld=jsonld)
 
     def status_sentence(self) -> str:
         return self.lang.overall(self.snapshot.overall)
@@ -144,7 +164,7 @@ class PageRenderer:
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
-    def overview(self) -> RenderedPage:
+    def overview(self) -> PlannedPage:
         site, snapshot = self.site, self.snapshot
         grouped = [(group, [d for d in site.departments.values() if d.group == group.id])
                    for group in site.groups.values()]
@@ -163,7 +183,7 @@ class PageRenderer:
     def zone_name(self) -> str:
         return get_timezone_location(self.lang.zone, locale=self.lang.locale)
 
-    def subscribe(self) -> RenderedPage:
+    def subscribe(self) -> PlannedPage:
         return self._render("subscribe.html", urls.subscribe(self.site, self.lang.code), "subscribe", "subscribe",
                             self.lang.gettext("Subscribe"),
                             signup=self.site.localized(self.site.email_signup, self.lang.code)
@@ -212,23 +232,29 @@ class PageRenderer:
         return [(key, format_skeleton("yMMMM", local, locale=self.lang.locale), count)
                 for key, (local, count) in months.items()]
 
-    def history(self) -> RenderedPage:
+    def history(self) -> PlannedPage:
         groups = sorted([*self.snapshot.incidents.values(), *self.snapshot.closures.values()],
                         key=lambda g: g.first.sort_key, reverse=True)
         notices = list(reversed(self.snapshot.notices))
         return self._render("history.html", urls.history(self.site, self.lang.code), "history", "history",
                             self.lang.gettext("History"), groups=groups, notices=notices)
 
-    def all(self) -> list[RenderedPage]:
+    def all(self) -> list[PlannedPage]:
         return [self.overview(), self.history(), self.subscribe(), *self.incidents(), *self.updates(),
                 *self.departments()]
 
 
-def render_pages(snapshot: Snapshot, languages: dict[str, Language]) -> list[RenderedPage]:
-    """Every status page in every language."""
+def plan_pages(snapshot: Snapshot, languages: dict[str, Language]) -> list[PlannedPage]:
+    """Every status page in every language, in a fixed order, its HTML rendered on demand."""
     env = _environment()
-    history = strips(snapshot.site, snapshot.statements, snapshot.now, max(OVERVIEW_DAYS, DEPARTMENT_DAYS))
+    history = cache(lambda: strips(snapshot.site, snapshot.statements, snapshot.now,
+                                   max(OVERVIEW_DAYS, DEPARTMENT_DAYS)))
     pages = []
     for code in snapshot.site.languages:
         pages.extend(PageRenderer(snapshot, languages[code], env, history).all())
     return pages
+
+
+def render_pages(snapshot: Snapshot, languages: dict[str, Language]) -> list[RenderedPage]:
+    """Every status page in every language, with its HTML."""
+    return [replace(planned.page, html=planned.render()) for planned in plan_pages(snapshot, languages)]
