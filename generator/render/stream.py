@@ -9,6 +9,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import threading
+import time
 import traceback
 from collections.abc import Iterator
 
@@ -29,23 +31,21 @@ def _planned_html(snapshot: Snapshot) -> Iterator[tuple[str, str]]:
 
 def _produce(snapshot: Snapshot, pages: multiprocessing.Queue, parent: int) -> None:
     """The worker: every page's HTML in order, then _DONE; an error as its traceback."""
+    threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
     try:
         for item in _planned_html(snapshot):
-            _put(pages, item, parent)
-        _put(pages, _DONE, parent)
+            pages.put(item)
+        pages.put(_DONE)
     except Exception:  # handed to the build, which reports it and fails
-        _put(pages, ("error", traceback.format_exc()), parent)
+        pages.put(("error", traceback.format_exc()))
 
 
-def _put(pages: multiprocessing.Queue, item, parent: int) -> None:
-    # A build that was killed reads no more: the worker then ends instead of waiting for ever.
-    while True:
-        try:
-            pages.put(item, timeout=1)
-            return
-        except queue.Full:
-            if os.getppid() != parent:
-                os._exit(1)
+def _end_with(parent: int) -> None:
+    # A killed build reads no more: without this the worker would wait for ever, on a full queue
+    # or, at its exit, on flushing the last pages into a pipe nobody reads.
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 class PageStream:
