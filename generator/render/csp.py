@@ -14,9 +14,11 @@ import hashlib
 import re
 from functools import lru_cache
 
-# An inline script: no src attribute. Scripts of a data type (application/json) are not run,
-# and a hash of them does no harm.
-_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script\s*>", re.S | re.I)
+# An inline script: no src attribute, and not a data block (application/json, ld+json): those
+# are never run, so a policy need not allow them, and their hashes (one per page for the
+# search engines' JSON-LD) would make the site-wide header grow with every statement.
+_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc\s*=)(?![^>]*\btype\s*=\s*[\"']?application/(?:ld\+)?json)"
+                            r"[^>]*>(.*?)</script\s*>", re.S | re.I)
 _CHARSET = re.compile(r"<meta\s+charset=[^>]*>", re.I)
 _HEAD = re.compile(r"<head(?:\s[^>]*)?>", re.I)
 
