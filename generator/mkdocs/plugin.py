@@ -28,7 +28,6 @@ from ..render import csp
 from ..render.admin import admin_files, github_repository
 from ..render.headers import headers_file
 from ..render.i18n import Language
-from ..render.outputs import start_rendering_outputs
 from ..render.pages import plan_pages
 from ..render.stream import PageStream
 from ..render.text import clean
@@ -145,7 +144,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         self._close_stream()
         self.stream = PageStream(self.snapshot)
         # Feeds, API, calendar and badges are made on the other core meanwhile (on_post_build).
-        self.outputs = start_rendering_outputs(self.snapshot)
+        self.outputs = self.stream  # made by the pages' worker while it waits for the build
         return files
 
     def on_env(self, env, config, files):

@@ -1,8 +1,11 @@
-"""The status pages' HTML, rendered on the second core and handed over one page at a time.
+"""The status pages' HTML, rendered on the second core and handed over one page at a time;
+then the other outputs (feeds, API, calendar, badges), made by the same worker meanwhile.
 
 The build writes pages in the order they were planned (`plan_pages`); a worker process renders
 them in that same order, a little ahead, through a bounded queue: the two cores work at once,
 and no more than a few pages' HTML is held at any moment, whatever the size of the site.
+Whenever the queue is full (the build is the slower), the worker makes the next of the other
+outputs instead of waiting: one process on the second core, not two.
 """
 from __future__ import annotations
 
@@ -16,26 +19,49 @@ from collections.abc import Iterator
 
 from ..compute import Snapshot
 from .i18n import Language
+from .outputs import RENDERERS
 from .pages import plan_pages
 
 AHEAD = 32  # pages the worker may render before the build asks for them
 _DONE = None
 
 
+def _languages(snapshot: Snapshot) -> dict[str, Language]:
+    return {code: Language(code, snapshot.site.timezone) for code in snapshot.site.languages}
+
+
 def _planned_html(snapshot: Snapshot) -> Iterator[tuple[str, str]]:
-    site = snapshot.site
-    languages = {code: Language(code, site.timezone) for code in site.languages}
-    for planned in plan_pages(snapshot, languages):
+    for planned in plan_pages(snapshot, _languages(snapshot)):
         yield planned.page.src_uri, planned.render()
 
 
+def _outputs(snapshot: Snapshot) -> Iterator[dict[str, bytes]]:
+    """The other outputs, one renderer's files at a time."""
+    languages = _languages(snapshot)
+    for renderer in RENDERERS:
+        yield renderer.files(snapshot, languages)
+
+
 def _produce(snapshot: Snapshot, pages: multiprocessing.Queue, parent: int) -> None:
-    """The worker: every page's HTML in order, then _DONE; an error as its traceback."""
+    """The worker: every page's HTML in order, then _DONE, then the other outputs; an error as its traceback."""
     threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
     try:
+        outputs, produced = _outputs(snapshot), {}
         for item in _planned_html(snapshot):
-            pages.put(item)
+            while True:
+                try:
+                    pages.put(item, block=False)
+                    break
+                except queue.Full:
+                    chunk = next(outputs, None)
+                    if chunk is None:
+                        pages.put(item)
+                        break
+                    produced.update(chunk)
+        for chunk in outputs:
+            produced.update(chunk)
         pages.put(_DONE)
+        pages.put(("outputs", produced))
     except Exception:  # handed to the build, which reports it and fails
         pages.put(("error", traceback.format_exc()))
 
@@ -53,6 +79,8 @@ class PageStream:
 
     def __init__(self, snapshot: Snapshot):
         self._ready: dict[str, str] = {}
+        self._snapshot = snapshot
+        self._done = False
         self._process = None
         if (os.cpu_count() or 1) < 2:
             self._local = _planned_html(snapshot)
@@ -74,16 +102,40 @@ class PageStream:
                 if not self._process.is_alive():
                     raise RuntimeError("the process rendering the status pages ended unexpectedly") from None
 
+    def _take(self) -> bool:
+        """Reads the next item from the worker; False once no page is left."""
+        if self._done:
+            return False
+        item = self._next()
+        if item is _DONE:
+            self._done = True
+            return False
+        if item[0] == "error":
+            self.close()
+            raise RuntimeError(f"rendering the status pages failed:\n{item[1]}")
+        self._ready[item[0]] = item[1]
+        return True
+
     def html(self, src_uri: str) -> str:
         while src_uri not in self._ready:
-            item = self._next()
-            if item is _DONE:
+            if not self._take():
                 raise KeyError(src_uri)
-            if item[0] == "error":
-                self.close()
-                raise RuntimeError(f"rendering the status pages failed:\n{item[1]}")
-            self._ready[item[0]] = item[1]
         return self._ready.pop(src_uri)
+
+    def result(self) -> dict[str, bytes]:
+        """The other outputs, as site path -> bytes (read after the pages: the build wants every page first)."""
+        if self._local is not None:
+            produced = {}
+            for chunk in _outputs(self._snapshot):
+                produced.update(chunk)
+            return produced
+        while self._take():
+            pass
+        item = self._next()
+        if item[0] == "error":
+            self.close()
+            raise RuntimeError(f"making the feeds, API, calendar and badges failed:\n{item[1]}")
+        return item[1]
 
     def close(self) -> None:
         if self._process is not None:
