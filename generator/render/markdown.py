@@ -19,11 +19,13 @@ import hashlib
 import html
 import re
 from functools import lru_cache
+from pathlib import Path
 from urllib.parse import urljoin
 
 import markdown
 import nh3
 
+from .cache import KnownGood, digest
 from .text import clean
 
 ALLOWED_TAGS = {
@@ -74,6 +76,7 @@ def _converter() -> markdown.Markdown:
 
 
 _md = _converter()
+_CONVERTS = KnownGood(Path(__file__))
 
 
 # -- limits ------------------------------------------------------------------------
@@ -155,9 +158,15 @@ def _limit_problems(body: str) -> list[tuple[int, str]]:
 def located_body_problems(body: str) -> list[tuple[int, str]]:
     """(line within the body, message) for each reason `body` cannot be published as written."""
     found = _limit_problems(body)
-    if not found and _formatted(body)[1]:
-        found = [(1, "Markdown cannot format this text: something in it is nested too deeply "
-                     "(lists, quotes or definitions inside each other); flatten it")]
+    if found:
+        return found
+    body_digest = digest(body)
+    if body_digest in _CONVERTS:  # converted in an earlier run, with this same code
+        return found
+    if _formatted(body)[1]:
+        return [(1, "Markdown cannot format this text: something in it is nested too deeply "
+                    "(lists, quotes or definitions inside each other); flatten it")]
+    _CONVERTS.add(body_digest)
     return found
 
 

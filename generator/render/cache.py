@@ -1,0 +1,79 @@
+"""Bodies already known to convert, kept between runs: `check` and the build stop any body that
+Markdown cannot format in time, which means converting every body once per run (most of what
+`check` does). A body that converted once converts again with the same code, so its digest is
+remembered and the conversion skipped from then on.
+
+The record is keyed by everything the verdict depends on (our converter's source, the Markdown
+libraries' versions, Python's recursion limit); another version starts a new record. It lives in the user's cache
+folder ($XDG_CACHE_HOME, else ~/.cache; STATUSPRESS_CACHE_DIR overrides, "" turns it off). A
+missing, unwritable or damaged record only means converting again: never a different verdict.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+
+def _folder() -> Path | None:
+    chosen = os.environ.get("STATUSPRESS_CACHE_DIR")
+    if chosen is not None:
+        return Path(chosen) if chosen else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "statuspress"
+
+
+def _key(source: Path) -> str:
+    # Deep text converts or not depending on how deep Python may recurse: that limit is part of it.
+    parts = [source.read_bytes(), str(sys.getrecursionlimit()).encode()]
+    for package in ("markdown", "pymdown-extensions", "nh3"):
+        try:
+            parts.append(f"{package}={version(package)}".encode())
+        except PackageNotFoundError:
+            parts.append(package.encode())
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()[:16]
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class KnownGood:
+    """A set of text digests that survives the process, appended to as texts prove good."""
+
+    def __init__(self, source: Path):
+        self._source = source
+        self._path: Path | None = None
+        self._known: set[str] | None = None
+
+    def _load(self) -> set[str]:
+        if self._known is None:
+            self._known = set()
+            folder = _folder()
+            if folder is not None:
+                self._path = folder / f"converts-{_key(self._source)}.txt"
+                try:
+                    self._known = set(self._path.read_text(encoding="ascii", errors="replace").split())
+                except OSError:
+                    pass
+        return self._known
+
+    def __contains__(self, text_digest: str) -> bool:
+        return text_digest in self._load()
+
+    def add(self, text_digest: str) -> None:
+        known = self._load()
+        if text_digest in known:
+            return
+        known.add(text_digest)
+        if self._path is None:
+            return
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            # One short line in append mode: runs at the same time never interleave within it.
+            with open(self._path, "a", encoding="ascii") as record:
+                record.write(text_digest + "\n")
+        except OSError:
+            self._path = None  # read-only home, full disk: carry on without the record
