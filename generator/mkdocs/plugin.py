@@ -216,8 +216,9 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
     @event_priority(100)  # first: other plugins (search) read the page's content here
     def on_page_context(self, context, page, config, nav):
         src_uri = page.file.src_uri
+        jsonld = ""
         if src_uri in self.pages:
-            page.content = self.stream.html(src_uri)
+            page.content, jsonld = self.stream.page(src_uri)
         code = self.page_language(src_uri)
         config.theme["language"] = code
         config.site_name = theme_text(self.site.title(code))
@@ -254,7 +255,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
                 "description": rendered.description if rendered is not None else "",
                 "locale": code.replace("-", "_"),
             },
-            "jsonld": rendered.jsonld if rendered is not None else "",
+            "jsonld": jsonld,
         }
         return context
 

@@ -90,6 +90,7 @@ class PlannedPage:
 
     page: RenderedPage
     render: Callable[[], str]
+    jsonld: Callable[[], str] = str  # made with the HTML: thousands of them need not wait in memory
 
 
 class PageRenderer:
@@ -111,10 +112,10 @@ class PageRenderer:
         return self._strips
 
     def _render(self, template: str, path: str, kind: str, key: str, title: str, description: str = "",
-                jsonld: str = "", **context) -> PlannedPage:
+                jsonld: Callable[[], str] = str, **context) -> PlannedPage:
         page = RenderedPage(path=path, lang=self.lang.code, kind=kind, key=key, title=clean_line(title), html="",
-                            description=description or self.status_sentence(), jsonld=jsonld)
-        return PlannedPage(page, partial(self._html, template, path, title, context))
+                            description=description or self.status_sentence())
+        return PlannedPage(page, partial(self._html, template, path, title, context), jsonld)
 
     def _html(self, template: str, path: str, title: str, context: dict) -> str:
         self.env.install_gettext_translations(self.lang.translations, newstyle=False)
@@ -195,8 +196,8 @@ class PageRenderer:
             path = urls.incident(self.site, self.lang.code, group.id)
             latest = group.latest.text(self.lang.code)
             text = latest.summary or latest.title
-            jsonld = self.announcement(path, group.title(self.lang.code), text, group.first.date,
-                                       group.latest.date, list(group.departments))
+            jsonld = partial(self.announcement, path, group.title(self.lang.code), text, group.first.date,
+                             group.latest.date, list(group.departments))
             yield self._render("incident.html", path, "incident", group.id, group.title(self.lang.code),
                                description=text, jsonld=jsonld, group=group, holds=holds)
 
@@ -205,8 +206,8 @@ class PageRenderer:
             text = statement.text(self.lang.code)
             notes = list(dict.fromkeys([*statement.texts[statement.default_language].notes, *text.notes]))
             path = urls.update(self.site, self.lang.code, statement.id)
-            jsonld = self.announcement(path, text.title, text.summary or text.title, statement.date, statement.date,
-                                       list(statement.departments))
+            jsonld = partial(self.announcement, path, text.title, text.summary or text.title, statement.date,
+                             statement.date, list(statement.departments))
             yield self._render("update.html", path, "update",
                                statement.id, text.title, description=text.summary or text.title, jsonld=jsonld,
                                statement=statement,
@@ -257,4 +258,5 @@ def plan_pages(snapshot: Snapshot, languages: dict[str, Language]) -> list[Plann
 
 def render_pages(snapshot: Snapshot, languages: dict[str, Language]) -> list[RenderedPage]:
     """Every status page in every language, with its HTML."""
-    return [replace(planned.page, html=planned.render()) for planned in plan_pages(snapshot, languages)]
+    return [replace(planned.page, html=planned.render(), jsonld=planned.jsonld())
+            for planned in plan_pages(snapshot, languages)]

@@ -32,7 +32,7 @@ def _languages(snapshot: Snapshot) -> dict[str, Language]:
 
 def _planned_html(snapshot: Snapshot) -> Iterator[tuple[str, str]]:
     for planned in plan_pages(snapshot, _languages(snapshot)):
-        yield planned.page.src_uri, planned.render()
+        yield planned.page.src_uri, (planned.render(), planned.jsonld())
 
 
 def _outputs(snapshot: Snapshot) -> Iterator[dict[str, bytes]]:
@@ -78,7 +78,7 @@ class PageStream:
     """`html(src_uri)` for each planned page, asked in (about) the planned order."""
 
     def __init__(self, snapshot: Snapshot):
-        self._ready: dict[str, str] = {}
+        self._ready: dict[str, tuple[str, str]] = {}
         self._snapshot = snapshot
         self._done = False
         self._process = None
@@ -116,11 +116,15 @@ class PageStream:
         self._ready[item[0]] = item[1]
         return True
 
-    def html(self, src_uri: str) -> str:
+    def page(self, src_uri: str) -> tuple[str, str]:
+        """(HTML, JSON-LD) of a planned page."""
         while src_uri not in self._ready:
             if not self._take():
                 raise KeyError(src_uri)
         return self._ready.pop(src_uri)
+
+    def html(self, src_uri: str) -> str:
+        return self.page(src_uri)[0]
 
     def result(self) -> dict[str, bytes]:
         """The other outputs, as site path -> bytes (read after the pages: the build wants every page first)."""
