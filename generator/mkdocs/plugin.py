@@ -338,7 +338,6 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
             shutil.rmtree(self.theme_fallback_dir, ignore_errors=True)
             self.theme_fallback_dir = None
 
-
     def _close_stream(self):
         if self.stream is not None:
             self.stream.close()
@@ -354,7 +353,6 @@ def _no_markdown(page):
         page.present_anchor_ids = set()
         page.links_to_anchors = {}
     return render
-
 
 def theme_text(text: str) -> str:
     """A config string as the theme prints it: Material writes site_name and the like unescaped."""
