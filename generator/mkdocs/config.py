@@ -13,3 +13,5 @@ class StatuspressConfig(base.Config):
     groups = c.Type(dict, default={})
     departments = c.Type(dict, default={})
     updates_dir = c.Type(str, default="updates")
+    # Seconds a build waits for another build publishing to the same site_dir before failing.
+    publish_lock_timeout = c.Type(int, default=600)

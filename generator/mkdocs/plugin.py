@@ -20,20 +20,21 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import CountHandler
 
 from ..compute import build_time, compute
+from ..compute.status import BuildTimeError
 from ..read import read_site, read_updates
 from ..render.i18n import Language
 from ..render.outputs import start_rendering_outputs
 from ..render.pages import render_pages
 from .config import StatuspressConfig
+from .publish import Publication, PublishError
 
 log = logging.getLogger("mkdocs.plugins.statuspress")
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"
 CSS = "assets/stylesheets/statuspress.css"
-STAGING_SUFFIX = ".statuspress-new"
-OLD_SUFFIX = ".statuspress-old"
 
 
 class StatuspressPlugin(BasePlugin[StatuspressConfig]):
@@ -49,10 +50,19 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         self.final_site_dir = None
         self.theme_fallback_dir = None
         self.outputs = None
+        self.publication = None
 
     # -- read and compute ------------------------------------------------------
 
     def on_config(self, config):
+        # First of all, even for a build that will fail: wait for our turn at site_dir and
+        # repair what an interrupted build may have left there.
+        self.publication = Publication(config.site_dir, self.config.publish_lock_timeout)
+        try:
+            staging = self.publication.begin()
+        except (PublishError, OSError) as exc:
+            self.publication = None
+            raise PluginError(f"statuspress: {exc}") from exc
         config_file = Path(config.config_file_path) if config.config_file_path else None
         root = config_file.parent if config_file else Path.cwd()
         site, problems = read_site(dict(self.config), site_name=config.site_name, site_url=config.site_url,
@@ -71,7 +81,11 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
                               "was published and the previous site is unchanged. Fix them and build again "
                               "(`statuspress check` lists them too).")
         self.site = site
-        self.snapshot = compute(site, statements, build_time())
+        try:
+            now = build_time()
+        except BuildTimeError as exc:
+            raise PluginError(f"statuspress: {exc}; nothing was published") from None
+        self.snapshot = compute(site, statements, now)
         self.languages = {code: Language(code, site.timezone) for code in site.languages}
         self._set_up_theme(config)
         config.extra_css.append(CSS)
@@ -79,12 +93,10 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         # page needs it (and it can fall back to fetching polyfills from a third-party CDN).
         self.material_js = bool({"search", "material/search"} & set(config.plugins)) or bool(
             config.theme.get("features"))
-        # Build into a staging folder and swap it in at the very end: a build that fails
+        # Build into the staging folder and publish it at the very end: a build that fails
         # half-way leaves the previous site exactly as it was.
         self.final_site_dir = config.site_dir
-        config.site_dir = config.site_dir.rstrip("/\\") + STAGING_SUFFIX
-        if os.path.exists(config.site_dir):
-            shutil.rmtree(config.site_dir)
+        config.site_dir = staging
         log.info(f"statuspress: {self.final_site_dir} is replaced only once the whole build has succeeded")
         return config
 
@@ -234,30 +246,40 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
 
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, config):
-        staging, final = config.site_dir, self.final_site_dir
+        staging = config.site_dir
         for path, content in self.outputs.result().items():
             target = os.path.join(staging, *path.split("/"))
             os.makedirs(os.path.dirname(target), exist_ok=True)
             with open(target, "wb") as fp:
                 fp.write(content)
-        old = final.rstrip("/\\") + OLD_SUFFIX
-        if os.path.exists(old):
-            shutil.rmtree(old)
-        if os.path.exists(final):
-            os.rename(final, old)
-        os.rename(staging, final)
-        if os.path.exists(old):
-            shutil.rmtree(old)
-        config.site_dir = final
+        if _strict_warnings(config):
+            # MkDocs raises its strict-mode Abort only after this event: stay unpublished, and
+            # let on_build_error drop the staging folder.
+            log.info(f"statuspress: strict mode and warnings: {self.final_site_dir} is left as it was")
+            return
+        config.site_dir = self.final_site_dir
+        try:
+            self.publication.publish()
+        except (PublishError, OSError) as exc:
+            raise PluginError(f"statuspress: could not publish to {self.final_site_dir}: {exc}") from exc
+        self.publication = None
         self._cleanup()
 
     def on_build_error(self, error):
-        if self.final_site_dir:
-            staging = self.final_site_dir.rstrip("/\\") + STAGING_SUFFIX
-            shutil.rmtree(staging, ignore_errors=True)
+        if self.publication is not None:
+            self.publication.abandon()
+            self.publication = None
         self._cleanup()
 
     def _cleanup(self):
         if self.theme_fallback_dir:
             shutil.rmtree(self.theme_fallback_dir, ignore_errors=True)
             self.theme_fallback_dir = None
+
+
+def _strict_warnings(config) -> int:
+    """How many warnings MkDocs' strict mode has counted so far (it aborts on any)."""
+    if not config.strict:
+        return 0
+    return sum(count for handler in logging.getLogger("mkdocs").handlers if isinstance(handler, CountHandler)
+               for _, count in handler.get_counts())
