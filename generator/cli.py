@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from .compute import build_time, compute
+from .compute.status import BuildTimeError
 from .read import Problems, read_site, read_updates
 from .render.i18n import Language
 
@@ -57,7 +58,7 @@ def check(config_file: Path):
         click.echo(f"\n{len(problems.errors)} error(s): nothing can be published until they are fixed.", err=True)
         sys.exit(1)
 
-    now = build_time()
+    now = _now()
     snapshot = compute(site, statements, now)
     default = Language(site.default_language, site.timezone)
     untranslated = [(s, [lang for lang in site.languages[1:] if not s.is_translated(lang)]) for s in statements]
@@ -74,6 +75,13 @@ def check(config_file: Path):
     click.echo(f"OK: {len(statements)} statement(s), {len(snapshot.statements)} published, "
                f"{len(snapshot.incidents)} incident(s), {len(snapshot.closures)} planned closure(s); "
                f"overall: {snapshot.overall}.")
+
+
+def _now() -> datetime:
+    try:
+        return build_time()
+    except BuildTimeError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -121,7 +129,7 @@ def new(title: str, config_file: Path, incident: str | None, phase: str | None, 
         if date.tzinfo is None:
             date = date.replace(tzinfo=zone)
     else:
-        date = build_time().astimezone(zone).replace(second=0, microsecond=0)
+        date = _now().astimezone(zone).replace(second=0, microsecond=0)
     stmt_id = f"{date:%Y-%m-%d-%H%M}-{slugify(title)}"
     folder = updates_dir / f"{date:%Y}" if (updates_dir / f"{date:%Y}").is_dir() else updates_dir
     folder.mkdir(parents=True, exist_ok=True)
