@@ -105,10 +105,9 @@ class SiteLock:
                     except BlockingIOError:
                         if time.monotonic() >= deadline:
                             raise PublishError(
-                                f"another build ({self._holder(fd)}) has been publishing to the same site_dir "
-                                f"for more than {self.timeout:g} s; nothing was published. If no build is "
-                                f"running, remove {self.path}; otherwise raise the plugin's "
-                                "'publish_lock_timeout'.") from None
+                                f"another build ({self._holder(fd)}) has held {self.path} for more than "
+                                f"{self.timeout:g} s; nothing was published. Let it finish (or stop it if it "
+                                "hangs) and build again, or raise the plugin's 'publish_lock_timeout'.") from None
                         if not announced:
                             log.info(f"statuspress: another build ({self._holder(fd)}) is publishing to the "
                                      f"same site_dir; waiting for it (at most {self.timeout:g} s)")
@@ -155,7 +154,8 @@ class Publication:
         # A symlink is kept: the folder it leads to is what gets replaced.
         self.target = os.path.realpath(self.site_dir)
         self.parent, self.name = os.path.split(self.target)
-        self.lock = SiteLock(self.site_dir.rstrip(os.sep) + LOCK_SUFFIX, timeout)
+        # Beside the folder that changes, so that every path leading to it shares one lock.
+        self.lock = SiteLock(self.target + LOCK_SUFFIX, timeout)
         self.staging: str | None = None
 
     def _beside(self, suffix: str) -> str:
@@ -163,10 +163,9 @@ class Publication:
 
     def begin(self) -> str:
         """Wait for our turn, repair an interrupted build, and return a fresh staging folder."""
-        os.makedirs(os.path.dirname(self.site_dir), exist_ok=True)
+        os.makedirs(self.parent, exist_ok=True)
         self.lock.acquire()
         try:
-            os.makedirs(self.parent, exist_ok=True)
             self.recover()
             self.staging = tempfile.mkdtemp(dir=self.parent, prefix=self.name + STAGING_SUFFIX + "-")
             # mkdtemp's 0700 would hide the site from a web server: keep the mode site_dir has.
