@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import fcntl
 import logging
 import os
 import shutil
@@ -32,6 +31,12 @@ import stat
 import sys
 import tempfile
 import time
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; msvcrt locks a byte range instead (not tested here)
+    fcntl = None
+    import msvcrt
 
 log = logging.getLogger("mkdocs.plugins.statuspress")
 
@@ -98,21 +103,17 @@ class SiteLock:
         while True:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
             try:
-                while True:
-                    try:
-                        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                        break
-                    except BlockingIOError:
-                        if time.monotonic() >= deadline:
-                            raise PublishError(
-                                f"another build ({self._holder(fd)}) has held {self.path} for more than "
-                                f"{self.timeout:g} s; nothing was published. Let it finish (or stop it if it "
-                                "hangs) and build again, or raise the plugin's 'publish_lock_timeout'.") from None
-                        if not announced:
-                            log.info(f"statuspress: another build ({self._holder(fd)}) is publishing to the "
-                                     f"same site_dir; waiting for it (at most {self.timeout:g} s)")
-                            announced = True
-                        time.sleep(0.2)
+                while not _try_lock(fd):
+                    if time.monotonic() >= deadline:
+                        raise PublishError(
+                            f"another build ({self._holder(fd)}) has held {self.path} for more than "
+                            f"{self.timeout:g} s; nothing was published. Let it finish (or stop it if it "
+                            "hangs) and build again, or raise the plugin's 'publish_lock_timeout'.")
+                    if not announced:
+                        log.info(f"statuspress: another build ({self._holder(fd)}) is publishing to the "
+                                 f"same site_dir; waiting for it (at most {self.timeout:g} s)")
+                        announced = True
+                    time.sleep(0.2)
                 try:
                     current = os.stat(self.path)
                 except FileNotFoundError:
@@ -131,12 +132,16 @@ class SiteLock:
     def _holder(fd: int) -> str:
         try:
             pid = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-        except OSError:
+        except (OSError, AttributeError):  # no pread on Windows, where the locked byte cannot be read
             pid = ""
         return f"process {pid}" if pid.isdigit() else "another process"
 
     def release(self) -> None:
         if self.fd is None:
+            return
+        if fcntl is None:  # Windows cannot remove an open file; a waiter keeps it open anyway
+            os.close(self.fd)
+            self.fd = None
             return
         try:
             os.unlink(self.path)
@@ -144,6 +149,20 @@ class SiteLock:
             pass
         os.close(self.fd)
         self.fd = None
+
+
+def _try_lock(fd: int) -> bool:
+    if fcntl is not None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+    try:
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    except OSError:
+        return False
+    return True
 
 
 class Publication:
@@ -181,7 +200,7 @@ class Publication:
         old = self._beside(OLD_SUFFIX)
         if os.path.lexists(old):
             if os.path.lexists(self.target):
-                shutil.rmtree(old)  # the new site made it into place: this copy is outdated
+                shutil.rmtree(old, ignore_errors=True)  # the new site made it into place: outdated
             else:
                 os.rename(old, self.target)
                 log.info(f"statuspress: restored the last good site in {self.site_dir} (a build was "
@@ -237,10 +256,10 @@ class Publication:
                 os.rename(old, target)
                 raise
             _crash_point("renamed")
-            shutil.rmtree(old)
+            shutil.rmtree(old, ignore_errors=True)  # published already; the next build retries
             return
         _crash_point("exchanged")
-        shutil.rmtree(staging)  # now the previous site
+        shutil.rmtree(staging, ignore_errors=True)  # the previous site now; the next build retries
 
     def _sync(self, staging: str) -> None:
         sync = self._beside(SYNC_SUFFIX)
