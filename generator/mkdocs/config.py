@@ -20,3 +20,5 @@ class StatuspressConfig(base.Config):
     advice = c.Type(list, default=[])
     # A feed-to-e-mail sign-up page: a URL, or a URL per language.
     email_signup = c.Optional(c.Type((str, dict)))
+    # Seconds a build waits for another build publishing to the same site_dir before failing.
+    publish_lock_timeout = c.Type(int, default=600)
