@@ -13,6 +13,7 @@ import click
 
 from .compute import build_time, compute
 from .compute.checks import publication_warnings
+from .compute.status import BuildTimeError
 from .model import PHASES, STATUSES
 from .read import Problems
 from .read.problems import did_you_mean, one_of
@@ -76,7 +77,7 @@ def check(config_file: Path, output: str, strict: bool):
     site, statements, problems, _ = _load(config_file.resolve())
     snapshot = None
     if site is not None:  # the warnings of the statements that are valid, even beside errors: all in one run
-        snapshot = compute(site, statements, build_time())
+        snapshot = compute(site, statements, _now())
         problems = Problems([*problems, *publication_warnings(snapshot)])
     problems = Problems(problems).sorted()
     errors = [p for p in problems if p.is_error]
@@ -132,7 +133,7 @@ def _escape_property(text: str) -> str:
 def status(config_file: Path, at: str | None):
     """Print what the site shows at a moment: departments, open incidents, closures, held-back statements."""
     site, statements, _ = _load_or_exit(config_file)
-    moment = _parse_time(at, ZoneInfo(site.timezone), "--at") if at else build_time()
+    moment = _parse_time(at, ZoneInfo(site.timezone), "--at") if at else _now()
     click.echo(status_report(compute(site, statements, moment)), nl=False)
 
 
@@ -143,6 +144,13 @@ def _parse_time(value: str, zone: ZoneInfo, option: str) -> datetime:
         raise click.BadParameter(f"'{value}' is not a date and time such as 2026-01-13T06:32 or "
                                  "2026-01-13T06:32:00+01:00", param_hint=option)
     return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
+
+
+def _now() -> datetime:
+    try:
+        return build_time()
+    except BuildTimeError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -189,9 +197,9 @@ def new(title: str, config_file: Path, incident: str | None, sets: tuple[str, ..
     zone = ZoneInfo(site.timezone)
     # The offset is the zone's at that very date: a July statement gets summer time.
     date = (_parse_time(when, zone, "--date") if when
-            else build_time().replace(second=0, microsecond=0)).astimezone(zone)
+            else _now().replace(second=0, microsecond=0)).astimezone(zone)
 
-    snapshot = compute(site, statements, build_time())
+    snapshot = compute(site, statements, _now())
     lang = site.default_language
     open_incidents = snapshot.active_incidents
     listed = "; ".join(f"{i.id} (\"{i.title(lang)}\")" for i in open_incidents) or "none"

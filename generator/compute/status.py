@@ -13,11 +13,27 @@ from datetime import datetime, timezone
 from ..model import SEVERITY, Site, Statement, Window, worst
 
 
+class BuildTimeError(ValueError):
+    """SOURCE_DATE_EPOCH is set to something that is not a moment; the message says how to fix it."""
+
+
 def build_time(environ=os.environ) -> datetime:
     """"Now": SOURCE_DATE_EPOCH when set (reproducible builds), else the clock."""
     epoch = environ.get("SOURCE_DATE_EPOCH")
     if epoch:
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        # The reproducible-builds definition: decimal digits only (int() would also take
+        # "+5", " 5" or "1_000", which other tools reading the same variable reject).
+        moment = None
+        if epoch.isascii() and epoch.isdigit():
+            try:
+                moment = datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+            except (OverflowError, OSError, ValueError):
+                pass
+        if moment is None:
+            raise BuildTimeError(f"SOURCE_DATE_EPOCH={epoch!r} is not a moment: set it to a whole number of "
+                                 "seconds since 1970-01-01 UTC (such as 1768290720, `date +%s`), or unset it "
+                                 "to use the clock")
+        return moment
     return datetime.now(tz=timezone.utc).replace(microsecond=0)
 
 

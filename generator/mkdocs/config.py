@@ -23,3 +23,5 @@ class StatuspressConfig(base.Config):
     # Items per feed, newest first: a feed is fetched again and again, and readers keep what
     # they saw; the full history stays on the pages.
     feed_items = c.Type(int, default=50)
+    # Seconds a build waits for another build publishing to the same site_dir before failing.
+    publish_lock_timeout = c.Type(int, default=600)

@@ -20,6 +20,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import CountHandler
 
 from ..compute import build_time, compute
 from ..compute.checks import publication_warnings
@@ -27,6 +28,7 @@ from ..read import Problems
 from ..render import csp
 from ..render.admin import admin_files, github_repository
 from ..render.headers import headers_file
+from ..compute.status import BuildTimeError
 from ..render.i18n import Language
 from ..render.pages import plan_pages
 from ..render.stream import PageStream
@@ -34,13 +36,12 @@ from ..render.text import clean
 from ..validate import load_site
 from .config import StatuspressConfig
 from .theme_fixes import LANGUAGE_404, PatchedLoader, generated_html, not_found_context
+from .publish import Publication, PublishError
 
 log = logging.getLogger("mkdocs.plugins.statuspress")
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"
 CSS = "assets/stylesheets/statuspress.css"
-STAGING_SUFFIX = ".statuspress-new"
-OLD_SUFFIX = ".statuspress-old"
 
 
 class StatuspressPlugin(BasePlugin[StatuspressConfig]):
@@ -58,10 +59,19 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         self.outputs = None
         self.stream = None  # the status pages' HTML, rendered on the other core
         self.script_hashes = set()  # of every page's inline scripts, for the _headers policy
+        self.publication = None
 
     # -- read and compute ------------------------------------------------------
 
     def on_config(self, config):
+        # First of all, even for a build that will fail: wait for our turn at site_dir and
+        # repair what an interrupted build may have left there.
+        self.publication = Publication(config.site_dir, self.config.publish_lock_timeout)
+        try:
+            staging = self.publication.begin()
+        except (PublishError, OSError) as exc:
+            self.publication = None
+            raise PluginError(f"statuspress: {exc}") from exc
         config_file = Path(config.config_file_path) if config.config_file_path else None
         root = config_file.parent if config_file else Path.cwd()
         loaded = load_site(dict(self.config), site_name=config.site_name, site_url=config.site_url,
@@ -82,7 +92,11 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         config.site_name = theme_text(site.name)
         if config.site_description:
             config.site_description = theme_text(config.site_description)
-        self.snapshot = compute(site, statements, build_time())
+        try:
+            now = build_time()
+        except BuildTimeError as exc:
+            raise PluginError(f"statuspress: {exc}; nothing was published") from None
+        self.snapshot = compute(site, statements, now)
         for problem in Problems([*problems, *publication_warnings(self.snapshot)]).sorted():
             log.warning(problem.format(root))
         self.languages = {code: Language(code, site.timezone) for code in site.languages}
@@ -92,12 +106,10 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         # page needs it (and it can fall back to fetching polyfills from a third-party CDN).
         self.material_js = bool({"search", "material/search"} & set(config.plugins)) or bool(
             config.theme.get("features"))
-        # Build into a staging folder and swap it in at the very end: a build that fails
+        # Build into the staging folder and publish it at the very end: a build that fails
         # half-way leaves the previous site exactly as it was.
         self.final_site_dir = config.site_dir
-        config.site_dir = config.site_dir.rstrip("/\\") + STAGING_SUFFIX
-        if os.path.exists(config.site_dir):
-            shutil.rmtree(config.site_dir)
+        config.site_dir = staging
         log.info(f"statuspress: {self.final_site_dir} is replaced only once the whole build has succeeded")
         return config
 
@@ -293,23 +305,25 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
 
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, config):
-        staging, final = config.site_dir, self.final_site_dir
+        staging = config.site_dir
         for path, content in self.outputs.result().items():
             target = os.path.join(staging, *path.split("/"))
             os.makedirs(os.path.dirname(target), exist_ok=True)
             with open(target, "wb") as fp:
                 fp.write(content)
+        self._close_stream()  # its worker has made everything
         self._write_publishing_files(config, staging)
-        old = final.rstrip("/\\") + OLD_SUFFIX
-        if os.path.exists(old):
-            shutil.rmtree(old)
-        if os.path.exists(final):
-            os.rename(final, old)
-        os.rename(staging, final)
-        if os.path.exists(old):
-            shutil.rmtree(old)
-        config.site_dir = final
-        self._close_stream()
+        if _strict_warnings(config):
+            # MkDocs raises its strict-mode Abort only after this event: stay unpublished, and
+            # let on_build_error drop the staging folder.
+            log.info(f"statuspress: strict mode and warnings: {self.final_site_dir} is left as it was")
+            return
+        config.site_dir = self.final_site_dir
+        try:
+            self.publication.publish()
+        except (PublishError, OSError) as exc:
+            raise PluginError(f"statuspress: could not publish to {self.final_site_dir}: {exc}") from exc
+        self.publication = None
         self._cleanup()
 
     def _write_publishing_files(self, config, staging: str) -> None:
@@ -327,9 +341,9 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
             fp.write(headers_file(csp.policy(self.script_hashes) + "; frame-ancestors 'self'", staging))
 
     def on_build_error(self, error):
-        if self.final_site_dir:
-            staging = self.final_site_dir.rstrip("/\\") + STAGING_SUFFIX
-            shutil.rmtree(staging, ignore_errors=True)
+        if self.publication is not None:
+            self.publication.abandon()
+            self.publication = None
         self._close_stream()
         self._cleanup()
 
@@ -357,3 +371,11 @@ def _no_markdown(page):
 def theme_text(text: str) -> str:
     """A config string as the theme prints it: Material writes site_name and the like unescaped."""
     return html.escape(clean(text))
+
+
+def _strict_warnings(config) -> int:
+    """How many warnings MkDocs' strict mode has counted so far (it aborts on any)."""
+    if not config.strict:
+        return 0
+    return sum(count for handler in logging.getLogger("mkdocs").handlers if isinstance(handler, CountHandler)
+               for _, count in handler.get_counts())

@@ -12,14 +12,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
-import threading
-import time
 import traceback
 from collections.abc import Iterator
 
 from ..compute import Snapshot
 from .i18n import Language
-from .outputs import RENDERERS
+from .outputs import RENDERERS, _exit_with_parent
 from .pages import plan_pages
 
 AHEAD = 32  # pages the worker may render before the build asks for them
@@ -44,7 +42,7 @@ def _outputs(snapshot: Snapshot) -> Iterator[dict[str, bytes]]:
 
 def _produce(snapshot: Snapshot, pages: multiprocessing.Queue, parent: int) -> None:
     """The worker: every page's HTML in order, then _DONE, then the other outputs; an error as its traceback."""
-    threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
+    _exit_with_parent(parent)  # a killed build reads no more: do not wait on it for ever
     try:
         outputs, produced = _outputs(snapshot), {}
         for item in _planned_html(snapshot):
@@ -64,14 +62,6 @@ def _produce(snapshot: Snapshot, pages: multiprocessing.Queue, parent: int) -> N
         pages.put(("outputs", produced))
     except Exception:  # handed to the build, which reports it and fails
         pages.put(("error", traceback.format_exc()))
-
-
-def _end_with(parent: int) -> None:
-    # A killed build reads no more: without this the worker would wait for ever, on a full queue
-    # or, at its exit, on flushing the last pages into a pipe nobody reads.
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
 
 
 class PageStream:
