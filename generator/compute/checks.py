@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from ..model import Site, Statement
 from ..read.problems import Problems
-from .status import Incident, PlannedClosure, Snapshot
+from .status import Incident, Replay, Snapshot
 
 LATE_PHASES = ("monitoring", "resolved")
 
@@ -24,26 +24,21 @@ def timeline_problems(site: Site, statements: list[Statement]) -> Problems:
     """
     problems = Problems()
     lang = site.default_language
-    incidents: dict[str, Incident] = {}
-    closures: dict[str, PlannedClosure] = {}
-
+    replay = Replay()
     for statement in sorted(statements, key=lambda s: s.sort_key):
         gid = statement.group_id
         if gid is None:
             continue
-        group = incidents.get(gid) or closures.get(gid)
-        if group is None and statement.planned:
-            group = closures[gid] = PlannedClosure(id=gid, window=statement.planned)
-        elif group is None:
-            open_incidents = [i for i in incidents.values() if not i.resolved]
+        group = replay.group(gid)
+        if group is None and not statement.planned:
+            open_incidents = [i for i in replay.incidents.values() if not i.resolved]
             _check_opening(problems, statement, open_incidents, lang)
-            group = incidents[gid] = Incident(id=gid)
         elif statement.planned and isinstance(group, Incident):
             problems.add(statement.path, _line(statement, "planned"),
                          f"'planned' in a follow-up of incident '{gid}' ({_quoted(group, lang)}): the window "
                          "would be ignored and the closure would show at once; announce the planned closure "
                          "as a statement of its own (without 'incident:'), or remove 'planned'")
-        group.apply(statement)
+        replay.apply(statement)
     return problems
 
 

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from ..model import Site, Statement, worst
-from .status import Incident, PlannedClosure, _department_statuses
+from .status import Replay, _department_statuses
 
 
 @dataclass(frozen=True)
@@ -44,34 +44,17 @@ def _segments(site: Site, statements: list[Statement], since: datetime, now: dat
     """Spans of time with constant department statuses, from `since` (or the first statement) to `now`."""
     ordered = sorted((s for s in statements if s.date <= now), key=lambda s: s.sort_key)
     moments = _change_moments(ordered, now)
-    incidents: dict[str, Incident] = {}
-    closures: dict[str, PlannedClosure] = {}
-    unresolved: dict[str, Incident] = {}
+    replay = Replay()
     segments = []
     applied = 0
     for i, moment in enumerate(moments):
         while applied < len(ordered) and ordered[applied].date <= moment:
-            statement = ordered[applied]
+            replay.apply(ordered[applied])
             applied += 1
-            gid = statement.group_id
-            if gid is None:
-                continue
-            group = incidents.get(gid) or closures.get(gid)
-            if group is None:
-                if statement.planned:
-                    group = closures[gid] = PlannedClosure(id=gid, window=statement.planned)
-                else:
-                    group = incidents[gid] = Incident(id=gid)
-            group.apply(statement)
-            if isinstance(group, Incident):
-                if group.resolved:
-                    unresolved.pop(gid, None)
-                else:
-                    unresolved[gid] = group
         end = moments[i + 1] if i + 1 < len(moments) else now
         if end <= since:
             continue  # over before the strip begins
-        statuses = _department_statuses(site, [*unresolved.values(), *closures.values()], moment, with_notes=False)
+        statuses = _department_statuses(site, replay.holding_groups(), moment, with_notes=False)
         segments.append(_Segment(moment, end, {d: (s.status, s.holders) for d, s in statuses.items()}))
     return segments
 

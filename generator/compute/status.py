@@ -229,43 +229,62 @@ def _department_statuses(site: Site, groups, when: datetime, with_notes: bool = 
     return result
 
 
+class Replay:
+    """Statements applied one by one in date order, and the incidents and closures they form.
+
+    The one place that decides which group a statement opens or follows up: the snapshot, the
+    history strips and the timeline checks all replay through it.
+    """
+
+    def __init__(self):
+        self.incidents: dict[str, Incident] = {}
+        self.closures: dict[str, PlannedClosure] = {}
+        # Only unresolved incidents can hold anything: replaying against them alone keeps a long
+        # crisis linear in its number of statements. Closures hold by time, so all stay in.
+        self.unresolved: dict[str, Incident] = {}
+
+    def group(self, gid: str | None) -> Incident | PlannedClosure | None:
+        return self.incidents.get(gid) or self.closures.get(gid)
+
+    def apply(self, statement: Statement) -> Incident | PlannedClosure | None:
+        """The group `statement` joins (opened by it if new); None for a notice."""
+        gid = statement.group_id
+        if gid is None:
+            return None
+        group = self.group(gid)
+        if group is None:
+            if statement.planned:
+                group = self.closures[gid] = PlannedClosure(id=gid, window=statement.planned)
+            else:
+                group = self.incidents[gid] = Incident(id=gid)
+        group.apply(statement)
+        if isinstance(group, Incident):
+            if group.resolved:
+                self.unresolved.pop(gid, None)
+            else:
+                self.unresolved[gid] = group
+        return group
+
+    def holding_groups(self) -> list:
+        return [*self.unresolved.values(), *self.closures.values()]
+
+
 def compute(site: Site, statements: list[Statement], now: datetime) -> Snapshot:
     """Everything the site shows, as it stands at `now`."""
     ordered = sorted(statements, key=lambda s: s.sort_key)
     published = [s for s in ordered if s.date <= now]
     embargoed = [s for s in ordered if s.date > now]
 
-    incidents: dict[str, Incident] = {}
-    closures: dict[str, PlannedClosure] = {}
+    replay = Replay()
     transitions: dict[str, dict[str, tuple[str, str]]] = {}
-
-    # Only unresolved incidents can hold anything: replaying against them alone keeps a long
-    # crisis linear in its number of statements. Closures hold by time, so all stay in.
-    unresolved: dict[str, Incident] = {}
-
-    def holding_groups():
-        return [*unresolved.values(), *closures.values()]
-
     for statement in published:
-        gid = statement.group_id
-        if gid is None:
+        if statement.group_id is None:
             continue
-        before = (_department_statuses(site, holding_groups(), statement.date, with_notes=False)
+        before = (_department_statuses(site, replay.holding_groups(), statement.date, with_notes=False)
                   if statement.departments else None)
-        group = incidents.get(gid) or closures.get(gid)
-        if group is None:
-            if statement.planned:
-                group = closures[gid] = PlannedClosure(id=gid, window=statement.planned)
-            else:
-                group = incidents[gid] = Incident(id=gid)
-        group.apply(statement)
-        if isinstance(group, Incident):
-            if group.resolved:
-                unresolved.pop(gid, None)
-            else:
-                unresolved[gid] = group
+        replay.apply(statement)
         if before is not None:
-            after = _department_statuses(site, holding_groups(), statement.date, with_notes=False)
+            after = _department_statuses(site, replay.holding_groups(), statement.date, with_notes=False)
             transitions[statement.id] = {d: (before[d].status, after[d].status) for d in statement.departments}
 
     return Snapshot(
@@ -273,9 +292,9 @@ def compute(site: Site, statements: list[Statement], now: datetime) -> Snapshot:
         now=now,
         statements=published,
         embargoed=embargoed,
-        incidents=incidents,
-        closures=closures,
-        departments=_department_statuses(site, holding_groups(), now),
+        incidents=replay.incidents,
+        closures=replay.closures,
+        departments=_department_statuses(site, replay.holding_groups(), now),
         transitions=transitions,
     )
 
