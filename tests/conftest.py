@@ -79,3 +79,23 @@ def small_site(tmp_path):
                                          encoding="utf-8")
         return root
     return make
+
+
+# -- in CI, a skipped test is a failed check ----------------------------------------------------
+# Tests skip when a tool (Chromium, Java, npm) is missing on a developer's machine. CI installs
+# them all (.ci/run), so a skip there means a check silently did not run: fail the run instead.
+
+def _skipped(config) -> list:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    return reporter.stats.get("skipped", []) if reporter is not None else []
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if os.environ.get("CI") and _skipped(config):
+        terminalreporter.write_line(f"CI: {len(_skipped(config))} test(s) skipped; every tool the tests need "
+                                    "must be installed here, so the run fails", red=True)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if os.environ.get("CI") and exitstatus == 0 and _skipped(session.config):
+        session.exitstatus = 1
