@@ -320,5 +320,24 @@ def init(directory: Path, site_name: str, languages: str, timezone: str, site_ur
                f"next: cd {directory} && mkdocs serve   (then edit mkdocs.yml: site_url, departments)")
 
 
+@main.command()
+@CONFIG_OPTION
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, metavar="IP:PORT",
+              help="Where to serve the preview.")
+def serve(config_file: Path, dev_addr: str):
+    """Preview the site: a saved statement shows within a second, however many there are.
+
+    Status pages are rendered when the browser asks for them, from the files as they are then;
+    the rest comes from one full build, redone when mkdocs.yml or docs/ change. Pages reload
+    themselves. `mkdocs build` is what publishes.
+    """
+    from .mkdocs.preview import serve as run
+
+    host, _, port = dev_addr.rpartition(":")
+    if not host or not port.isdigit():
+        raise click.BadParameter("give an address such as 127.0.0.1:8000", param_hint="--dev-addr")
+    run(config_file, host, int(port))
+
+
 if __name__ == "__main__":
     main()

@@ -1,9 +1,11 @@
 """The `statuspress` MkDocs plugin: thin glue between MkDocs events and the pipeline.
 
-read (on_config) -> compute (on_config) -> render (on_files) -> place pages in
-Material (on_nav, on_page_*). Every language is built in this one MkDocs run:
-each page gets its language's Material strings, navigation and alternates
-just before it is rendered.
+read (on_config) -> compute (on_config) -> plan the pages (on_files) -> place them in
+Material: the few in the navigation, and the departments', as MkDocs pages (on_nav,
+on_page_*); the thousands of statement and incident pages from one slotted theme page per
+language and kind (on_env, see wrap.py), written by both cores (on_post_build, see
+render/writer.py). Every language is built in this one MkDocs run: each page gets its
+language's Material strings, navigation and alternates just before it is rendered.
 """
 from __future__ import annotations
 
@@ -20,23 +22,24 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
-from mkdocs.utils import CountHandler
+from mkdocs.utils import CountHandler, get_build_date
 
 from ..compute import build_time, compute
 from ..compute.checks import publication_warnings
 from ..read import Problems
-from ..render import csp
+from ..render import csp, shell, urls
 from ..render.admin import admin_files, github_repository
 from ..render.headers import headers_file
 from ..compute.status import BuildTimeError
 from ..render.i18n import Language
-from ..render.pages import plan_pages
-from ..render.stream import PageStream
+from ..render.pages import RenderedPage, plan_pages
 from ..render.text import clean
+from ..render.writer import PageWriter, slotted_pages
 from ..validate import load_site
 from .config import StatuspressConfig
 from .theme_fixes import LANGUAGE_404, PatchedLoader, generated_html, not_found_context
 from .publish import Publication, PublishError
+from .wrap import ANCHORS, set_page_meta, slotted_page
 
 log = logging.getLogger("mkdocs.plugins.statuspress")
 
@@ -56,8 +59,12 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         self.languages = {}
         self.final_site_dir = None
         self.theme_fallback_dir = None
-        self.outputs = None
-        self.stream = None  # the status pages' HTML, rendered on the other core
+        self.planned = {}  # src_uri -> PlannedPage, of the pages MkDocs renders
+        self.writer = None  # writes the slotted pages, and makes feeds, API, calendar, badges
+        self.slotted = []  # (lang, kind) of the slotted theme pages to make
+        self.pending = None  # (HTML, JSON-LD) of the status page MkDocs is rendering
+        self.shells = {}  # (lang, kind) -> the slotted theme page
+        self.theme = None
         self.script_hashes = set()  # of every page's inline scripts, for the _headers policy
         self.publication = None
 
@@ -140,23 +147,29 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
     # -- render ----------------------------------------------------------------
 
     def on_files(self, files, config):
-        # Only the pages' metadata here; their HTML comes from the stream as each page is written.
-        rendered = [planned.page for planned in plan_pages(self.snapshot, self.languages)]
+        # Only the pages' metadata here; each page's HTML is rendered as it is written.
+        planned = plan_pages(self.snapshot, self.languages)
+        rendered = [p.page for p in planned]
         self.pages = {page.src_uri: page for page in rendered}
         self.by_key = {(page.kind, page.key, page.lang): page for page in rendered}
+        to_slot = slotted_pages(planned, self.site)
+        slotted = {p.page.src_uri for p in to_slot}
+        self.planned = {p.page.src_uri: p for p in planned if p.page.src_uri not in slotted}
+        self.slotted = sorted({(p.page.lang, p.page.kind) for p in to_slot})
+        self.sitemap = [urls.absolute(self.site, p.page.path) for p in to_slot]
         for page in rendered:
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
                 log.warning(f"docs/{page.src_uri} is replaced by the generated status page at the same address")
                 files.remove(existing)
-            files.append(File.generated(config, page.src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV))
+            if page.src_uri not in slotted:
+                files.append(File.generated(config, page.src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV))
         if not self.material_js:
             for file in [f for f in files if f.src_uri.startswith("assets/javascripts/")]:
                 files.remove(file)
-        self._close_stream()
-        self.stream = PageStream(self.snapshot)
-        # Feeds, API, calendar and badges are made on the other core meanwhile (on_post_build).
-        self.outputs = self.stream  # made by the pages' worker while it waits for the build
+        self._close_writer()
+        # Feeds, API, calendar and badges are made on the other core meanwhile; then both write pages.
+        self.writer = PageWriter(self.snapshot, config.site_dir, to_slot)
         return files
 
     def on_env(self, env, config, files):
@@ -166,7 +179,29 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         # A 404 page per language; hosts serve the root one, in the default language, for every miss.
         for code in self.site.languages[1:]:
             config.theme.static_templates.add(LANGUAGE_404.format(lang=code))
+        # Written by us, not MkDocs: the sitemap template lists them from here.
+        env.globals["statuspress_sitemap"] = {"pages": self.sitemap, "lastmod": get_build_date()}
+        self.shells = self._slotted_pages(config, env, files)
+        self.writer.start(self.shells)
+        self.theme = (config, env, files)  # for `statuspress serve`, which renders pages on request
         return env
+
+    def _slotted_pages(self, config, env, files) -> dict:
+        """The theme page of each language and kind of the slotted pages, with slots."""
+        kinds = {"update": urls.update, "incident": urls.incident}
+        samples = {}
+        # Every language's slotted page first: each links to the others.
+        for code, kind in self.slotted:
+            sample = RenderedPage(path=kinds[kind](self.site, code, shell.KEY), lang=code, kind=kind,
+                                  key=shell.KEY, title=shell.TITLE_ESCAPED, html="",
+                                  description=shell.DESCRIPTION_ESCAPED)
+            self.pages[sample.src_uri] = self.by_key[(kind, shell.KEY, code)] = samples[(code, kind)] = sample
+        try:
+            return {slot: slotted_page(self, sample, config, env, files, self.navs[slot[0]])
+                    for slot, sample in samples.items()}
+        finally:
+            for (code, kind), sample in samples.items():
+                del self.pages[sample.src_uri], self.by_key[(kind, shell.KEY, code)]
 
     def on_template_context(self, context, template_name, config):
         found = not_found_context(template_name, self.site, self.languages, config)
@@ -209,9 +244,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         if rendered is None:
             return markdown
         # Page titles are printed unescaped by MkDocs themes: they must be HTML already.
-        page.meta["title"] = html.escape(rendered.title)
-        page.meta["hide"] = ["toc"]
-        page.meta["description"] = html.escape(rendered.description)
+        set_page_meta(page, rendered.kind, html.escape(rendered.title), html.escape(rendered.description))
         page.render = _no_markdown(page)
         return ""
 
@@ -220,17 +253,23 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         if rendered is None:
             return content
         # A one-entry table of contents gives Material's "skip to content" link its target.
-        anchor = {"overview": "status", "history": "history", "incident": "incident",
-                  "update": "statement", "department": "department", "subscribe": "subscribe"}[rendered.kind]
+        anchor = ANCHORS[rendered.kind]
         page.toc = get_toc([{"level": 1, "id": anchor, "name": html.escape(rendered.title), "children": []}])
-        return ""  # the HTML itself is streamed in just before the page is written (on_page_context)
+        return ""  # the HTML itself is rendered just before the page is written (on_page_context)
 
     @event_priority(100)  # first: other plugins (search) read the page's content here
     def on_page_context(self, context, page, config, nav):
         src_uri = page.file.src_uri
         jsonld = ""
-        if src_uri in self.pages:
-            page.content, jsonld = self.stream.page(src_uri)
+        if src_uri in self.planned:
+            # The theme gets slots for the content and JSON-LD: its own markup is compacted
+            # before they are filled in (on_post_page), as in a slotted page.
+            planned = self.planned[src_uri]
+            self.pending = (planned.render(), planned.jsonld())
+            page.content = shell.CONTENT
+            jsonld = shell.JSONLD if self.pending[1] else ""
+        elif src_uri in self.pages:  # a slotted page being made (wrap.py)
+            jsonld = shell.JSONLD
         code = self.page_language(src_uri)
         config.theme["language"] = code
         config.site_name = theme_text(self.site.title(code))
@@ -289,9 +328,18 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
     # -- finish ----------------------------------------------------------------
 
     def on_post_page(self, output, page, config):
-        if page.file.src_uri in self.pages:
-            page.content = ""  # written: its HTML need not be kept
-        return self._finished_page(output)
+        if page.file.src_uri not in self.planned:
+            return self._finished_page(output)
+        page.content = ""  # written: its HTML need not be kept
+        content, jsonld = self.pending
+        self.pending = None
+        filled = shell.values("", "", "", content, jsonld)
+        return shell.Slotted.of(self.finished_status_page(output)).fill(
+            {slot: filled[slot] for slot in (shell.CONTENT, shell.JSONLD)})
+
+    def finished_status_page(self, output: str) -> str:
+        """A status page's theme markup, finished (`_finished_page`) and compacted."""
+        return shell.compact(self._finished_page(output))
 
     def on_post_template(self, output_content, template_name, config):
         return self._finished_page(output_content) if template_name.endswith(".html") else output_content
@@ -306,12 +354,13 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, config):
         staging = config.site_dir
-        for path, content in self.outputs.result().items():
+        self.writer.finish()  # this process's share of the slotted pages, and the worker's
+        for path, content in self.writer.outputs().items():
             target = os.path.join(staging, *path.split("/"))
             os.makedirs(os.path.dirname(target), exist_ok=True)
             with open(target, "wb") as fp:
                 fp.write(content)
-        self._close_stream()  # its worker has made everything
+        self._close_writer()
         self._write_publishing_files(config, staging)
         if _strict_warnings(config):
             # MkDocs raises its strict-mode Abort only after this event: stay unpublished, and
@@ -344,7 +393,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         if self.publication is not None:
             self.publication.abandon()
             self.publication = None
-        self._close_stream()
+        self._close_writer()
         self._cleanup()
 
     def _cleanup(self):
@@ -352,10 +401,10 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
             shutil.rmtree(self.theme_fallback_dir, ignore_errors=True)
             self.theme_fallback_dir = None
 
-    def _close_stream(self):
-        if self.stream is not None:
-            self.stream.close()
-            self.stream = None
+    def _close_writer(self):
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
 
 
 def _no_markdown(page):

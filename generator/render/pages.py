@@ -114,7 +114,7 @@ class PageRenderer:
     def _render(self, template: str, path: str, kind: str, key: str, title: str, description: str = "",
                 jsonld: Callable[[], str] = str, **context) -> PlannedPage:
         page = RenderedPage(path=path, lang=self.lang.code, kind=kind, key=key, title=clean_line(title), html="",
-                            description=description or self.status_sentence())
+                            description=clean_line(description or self.status_sentence()))
         return PlannedPage(page, partial(self._html, template, path, title, context), jsonld)
 
     def _html(self, template: str, path: str, title: str, context: dict) -> str:
