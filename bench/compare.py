@@ -8,8 +8,8 @@ For every N statements x L languages it prints, for our build and for the floor 
 MkDocs + Material building the same N x L bodies as plain pages out of the navigation, no
 plugin): wall time, CPU time (all processes), peak memory (sum of the resident memory of every
 process of the build at once) and output size; then the ratios, the time `statuspress check`
-takes, and the preview reload time: how long `mkdocs serve` takes to serve a statement's page
-again after its file was saved.
+takes, and the preview reload time: how long `statuspress serve` takes to serve a statement's
+page with a change after its file was saved (with --mkdocs-serve, `mkdocs serve`'s too).
 
 Figures, not pass/fail: the tests never assert timings.
 """
@@ -121,12 +121,18 @@ def fetch(url: str) -> str | None:
     return None
 
 
-def preview_reload(root: Path, n: int) -> float | None:
-    """Seconds from saving a statement to `mkdocs serve` serving its page with the change."""
+PREVIEWS = {
+    "statuspress": [sys.executable, "-m", "generator.cli", "serve", "-f", "mkdocs.yml", "-a"],
+    "mkdocs": [sys.executable, "-m", "mkdocs", "serve", "-f", "mkdocs.yml", "-a"],
+}
+
+
+def preview_reload(root: Path, n: int, server_kind: str = "statuspress") -> float | None:
+    """Seconds from saving a statement to the preview server (`statuspress serve`, or
+    `mkdocs serve`) serving its page with the change."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}",
-                               "-f", str(root / "mkdocs.yml")], cwd=root, env=build_env(n),
+    server = subprocess.Popen(PREVIEWS[server_kind] + [f"127.0.0.1:{port}"], cwd=root, env=build_env(n),
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     # Drain the server's log so that it never blocks on a full pipe.
     threading.Thread(target=server.stderr.read, daemon=True).start()
@@ -161,7 +167,7 @@ def best(runs: list[Run]) -> Run:
     return min(runs, key=lambda r: r.wall)
 
 
-def compare(n: int, languages: int, runs: int, preview: bool) -> None:
+def compare(n: int, languages: int, runs: int, preview: bool, mkdocs_serve: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         ours, bare = Path(tmp) / "ours", Path(tmp) / "bare"
         ours.mkdir()
@@ -182,8 +188,11 @@ def compare(n: int, languages: int, runs: int, preview: bool) -> None:
         check = measured([sys.executable, "-m", "generator.cli", "check", "-f", str(ours / "mkdocs.yml")],
                          ours, build_env(n))
         reload = preview_reload(ours, n) if preview else None
+        mkdocs_reload = preview_reload(ours, n, "mkdocs") if mkdocs_serve else None
     o, b = results["ours"], results["bare"]
     reload_text = "-" if reload is None else f"{reload:.2f}"
+    if mkdocs_serve:
+        reload_text += " / " + ("-" if mkdocs_reload is None else f"{mkdocs_reload:.2f}")
     print(f"{n:>6} {languages:>3} | {o.wall:>7.2f} {o.cpu:>7.2f} {o.peak_mib:>7.0f} {o.output_mib:>7.1f} | "
           f"{b.wall:>7.2f} {b.cpu:>7.2f} {b.peak_mib:>7.0f} {b.output_mib:>7.1f} | "
           f"{o.wall / b.wall:>5.2f} {o.cpu / b.cpu:>5.2f} {o.peak_mib / b.peak_mib:>5.2f} "
@@ -195,7 +204,9 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", type=int, default=[100, 1000, 5000])
     parser.add_argument("--languages", nargs="+", type=int, default=[1, 3, 10], choices=range(1, 11))
     parser.add_argument("--runs", type=int, default=1, help="builds of each kind; the fastest is kept")
-    parser.add_argument("--no-preview", action="store_true", help="skip the mkdocs serve reload time")
+    parser.add_argument("--no-preview", action="store_true", help="skip the preview reload time")
+    parser.add_argument("--mkdocs-serve", action="store_true",
+                        help="also time `mkdocs serve`, which rebuilds everything on each save")
     args = parser.parse_args()
     print(f"{'':>10} | {'statuspress':^31} | {'bare MkDocs + Material':^31} | {'ours / bare':^23} |")
     print(f"{'N':>6} {'L':>3} | {'wall s':>7} {'CPU s':>7} {'MiB':>7} {'out MiB':>7} | "
@@ -203,7 +214,7 @@ def main() -> None:
           f"{'check':>6} {'reload':>7}")
     for n in args.sizes:
         for languages in args.languages:
-            compare(n, languages, args.runs, not args.no_preview)
+            compare(n, languages, args.runs, not args.no_preview, args.mkdocs_serve)
 
 
 if __name__ == "__main__":

@@ -138,7 +138,7 @@ def test_the_slotted_pages_are_made_from_the_plan(small_site):
     snapshot = compute(loaded.site, loaded.statements, datetime.fromisoformat(WHEN))
     languages = {code: Language(code, loaded.site.timezone) for code in loaded.site.languages}
     slotted = {(p.page.kind, p.page.key, p.page.lang) for p in slotted_pages(plan_pages(snapshot, languages),
-                                                                               loaded.site)}
+                                                                               snapshot)}
     assert ("update", "2026-03-01-0800-a", "fr") in slotted
     assert ("incident", "cyber-1", "nl") in slotted
     assert ("update", "2026-03-01-0900-b", "nl") not in slotted  # titled as the site: one by one

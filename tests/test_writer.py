@@ -35,7 +35,7 @@ def _shells(pages):
 
 def test_both_processes_write_and_every_page_is_its_slotted_page_filled(snapshot, tmp_path):
     snapshot, languages = snapshot
-    pages = slotted_pages(plan_pages(snapshot, languages), snapshot.site)
+    pages = slotted_pages(plan_pages(snapshot, languages), snapshot)
     assert len(pages) > 3 * BATCH
     expected = {page.src_uri: page for page in render_pages(snapshot, languages)}
     shells = _shells(pages)
@@ -80,7 +80,7 @@ def test_a_killed_build_leaves_no_worker(tmp_path):
         from generator.render.writer import PageWriter, slotted_pages
         if __name__ == "__main__":
             snapshot, languages = build(Path({str(tmp_path)!r}))
-            pages = slotted_pages(plan_pages(snapshot, languages), snapshot.site)
+            pages = slotted_pages(plan_pages(snapshot, languages), snapshot)
             writer = PageWriter(snapshot, {str(tmp_path / "out")!r}, pages)
             print(writer._process.pid, flush=True)
             time.sleep(600)

@@ -152,7 +152,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         rendered = [p.page for p in planned]
         self.pages = {page.src_uri: page for page in rendered}
         self.by_key = {(page.kind, page.key, page.lang): page for page in rendered}
-        to_slot = slotted_pages(planned, self.site)
+        to_slot = slotted_pages(planned, self.snapshot)
         slotted = {p.page.src_uri for p in to_slot}
         self.planned = {p.page.src_uri: p for p in planned if p.page.src_uri not in slotted}
         self.slotted = sorted({(p.page.lang, p.page.kind) for p in to_slot})

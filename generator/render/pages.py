@@ -62,9 +62,18 @@ class RenderedPage:
         return f"{self.path}index.md"
 
 
+@lru_cache(maxsize=16384)
+def _clean_short(text: str) -> str:
+    return clean(text)
+
+
 def _printable(value):
     """What a template prints, without controls, noncharacters or bidi overrides (see text.py);
     markup stays markup, so it is not escaped a second time."""
+    if type(value) is str:
+        # Names, dates and labels: the same few thousand strings, printed hundreds of thousands
+        # of times in a large build.
+        return _clean_short(value) if len(value) < 200 else clean(value)
     if isinstance(value, Markup):
         return Markup(clean(str(value)))
     return clean(value) if isinstance(value, str) else value

@@ -39,8 +39,14 @@ def slotted(page: RenderedPage, site: Site) -> bool:
         fits(page.title, page.description, True, site.title(page.lang))
 
 
-def slotted_pages(planned: list[PlannedPage], site: Site) -> list[PlannedPage]:
-    return [p for p in planned if slotted(p.page, site)]
+def slotted_pages(planned: list[PlannedPage], snapshot: Snapshot) -> list[PlannedPage]:
+    """The pages to write from slotted theme pages, each incident's next to its statements':
+    a batch then holds pages showing the same statements, whose Markdown its process has
+    already converted (each process remembers the conversions it made)."""
+    group_of = {s.id: s.group_id for s in snapshot.statements}
+    pages = [p for p in planned if slotted(p.page, snapshot.site)]
+    return sorted(pages, key=lambda p: (p.page.lang, (group_of.get(p.page.key) or p.page.key)
+                                        if p.page.kind == "update" else p.page.key))
 
 
 def write_page(staging: str, planned: PlannedPage, shell: Slotted) -> None:
@@ -89,7 +95,7 @@ def _work(snapshot: Snapshot, staging: str, shells: multiprocessing.Queue, count
         received = shells.get()
         if received is None:  # the build ended first
             return
-        pages = slotted_pages(plan_pages(snapshot, _languages(snapshot)), snapshot.site)
+        pages = slotted_pages(plan_pages(snapshot, _languages(snapshot)), snapshot)
         results.put(("written", write_claimed(staging, pages, received, _claimer(counter))))
     except Exception:  # handed to the build, which reports it and fails
         results.put(("error", traceback.format_exc()))
