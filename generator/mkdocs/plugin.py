@@ -220,7 +220,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         if rendered is None:
             return content
         # A one-entry table of contents gives Material's "skip to content" link its target.
-        anchor = {"overview": "status", "history": "history", "incident": "incident",
+        anchor = {"overview": "status", "history": "history", "history-month": "history", "incident": "incident",
                   "update": "statement", "department": "department", "subscribe": "subscribe"}[rendered.kind]
         page.toc = get_toc([{"level": 1, "id": anchor, "name": html.escape(rendered.title), "children": []}])
         return ""  # the HTML itself is streamed in just before the page is written (on_page_context)
