@@ -19,7 +19,7 @@ from ..render import shell
 
 # The target of Material's "skip to content" link on each kind of page: a one-entry table of
 # contents gives it one.
-ANCHORS = {"overview": "status", "history": "history", "incident": "incident", "update": "statement",
+ANCHORS = {"overview": "status", "history": "history", "history-month": "history", "incident": "incident", "update": "statement",
            "department": "department", "subscribe": "subscribe"}
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import cache, lru_cache, partial
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import jinja2
 from babel.dates import format_skeleton, get_timezone_location
@@ -33,6 +35,11 @@ DEPARTMENT_DAYS = 90
 # Statements listed one by one on a department page; older ones are counted per month, so that
 # the page stays readable (and the site's size linear) however long the history grows.
 DEPARTMENT_STATEMENTS = 50
+# Incidents and planned closures listed on the history page, newest first, with the notices of the
+# same span (at most as many); older ones are listed on a page per month, so that no history page
+# grows with the whole history.
+HISTORY_GROUPS = 30
+HISTORY_NOTICES = 30
 
 
 @lru_cache(maxsize=None)
@@ -49,7 +56,7 @@ def _direction(code: str) -> str:
 class RenderedPage:
     path: str  # site-relative directory URL, such as "fr/incidents/x/" ("" for the default overview)
     lang: str
-    kind: str  # overview | incident | update | department | history
+    kind: str  # overview | incident | update | department | history | history-month | subscribe
     key: str  # what the page is about, the same in every language (an id, or the kind)
     title: str  # plain text
     html: str
@@ -102,12 +109,60 @@ class PlannedPage:
     jsonld: Callable[[], str] = str  # made with the HTML: thousands of them need not wait in memory
 
 
+@dataclass(frozen=True)
+class Archive:
+    """Which history page lists each incident, planned closure and notice: the history page the
+    newest, a page per month the older ones (the month an incident began, in the site's time
+    zone). Language-independent, so every language has the same month pages."""
+
+    groups: list  # on the history page, newest first
+    notices: list
+    months: dict[str, tuple[list, list]]  # "YYYY-MM" -> (groups, notices): newest month first, each newest first
+    placed: dict[str, str]  # statement id -> the month whose page lists it; absent: the history page
+
+    def month_of(self, statement) -> str | None:
+        return self.placed.get(statement.id)
+
+
+def archive(snapshot: Snapshot, groups_shown: int = HISTORY_GROUPS, notices_shown: int = HISTORY_NOTICES) -> Archive:
+    groups = sorted([*snapshot.incidents.values(), *snapshot.closures.values()],
+                    key=lambda g: g.first.sort_key, reverse=True)
+    notices = sorted(snapshot.notices, key=lambda s: s.sort_key, reverse=True)
+    # The span history shows starts at its oldest group or its oldest notice, whichever is newer:
+    # neither list can outgrow its bound.
+    bounds = []
+    if len(groups) > groups_shown:
+        bounds.append(groups[groups_shown - 1].first.sort_key)
+    if len(notices) > notices_shown:
+        bounds.append(notices[notices_shown - 1].sort_key)
+    start = max(bounds, default=None)
+    if start is None:
+        return Archive(groups, notices, {}, {})
+    zone = ZoneInfo(snapshot.site.timezone)
+    months: dict[str, tuple[list, list]] = {}
+    placed: dict[str, str] = {}
+    for group in groups:
+        if group.first.sort_key < start:
+            key = f"{group.first.date.astimezone(zone):%Y-%m}"
+            months.setdefault(key, ([], []))[0].append(group)
+            placed.update(dict.fromkeys((s.id for s in group.statements), key))
+    for notice in notices:
+        if notice.sort_key < start:
+            key = f"{notice.date.astimezone(zone):%Y-%m}"
+            months.setdefault(key, ([], []))[1].append(notice)
+            placed[notice.id] = key
+    return Archive([g for g in groups if g.first.sort_key >= start], [n for n in notices if n.sort_key >= start],
+                   dict(sorted(months.items(), reverse=True)), placed)
+
+
 class PageRenderer:
     """Renders the pages of one language."""
 
     def __init__(self, snapshot: Snapshot, lang: Language, env: jinja2.Environment,
-                 history: dict[str, list[Day]] | Callable[[], dict[str, list[Day]]] | None = None):
+                 history: dict[str, list[Day]] | Callable[[], dict[str, list[Day]]] | None = None,
+                 archived: Archive | None = None):
         self.snapshot = snapshot
+        self.archive = archived if archived is not None else archive(snapshot)
         self._strips = history if history is not None else {}
         self.site: Site = snapshot.site
         self.lang = lang
@@ -233,25 +288,49 @@ class PageRenderer:
                                dept=dept, history=history, earlier=earlier, days=DEPARTMENT_DAYS,
                                zone_name=self.zone_name())
 
-    def by_month(self, statements) -> list[tuple[str, str, int]]:
-        """(YYYY-MM, the month in words, how many) of statements given newest first."""
+    def by_month(self, statements) -> list[tuple[str, str, int, str]]:
+        """(YYYY-MM, the month in words, how many, the history page listing them) of statements given
+        newest first."""
         months: dict[str, list] = {}
         for statement in statements:
-            local = self.lang.local(statement.date)
-            months.setdefault(f"{local:%Y-%m}", [local, 0])[1] += 1
-        return [(key, format_skeleton("yMMMM", local, locale=self.lang.locale), count)
-                for key, (local, count) in months.items()]
+            months.setdefault(f"{self.lang.local(statement.date):%Y-%m}", []).append(statement)
+        return [(key, self.month_name(key), len(listed), self.listing(key, listed)) for key, listed in months.items()]
+
+    def listing(self, key: str, statements) -> str:
+        """The history page that lists statements of month `key` (given newest first): that month's
+        page when it lists any of them, else the one listing the newest (an incident is listed
+        under the month it began, and the newest incidents on the history page itself)."""
+        months = [self.archive.month_of(s) for s in statements]
+        month = key if key in months else months[0]
+        code = self.lang.code
+        return urls.history_month(self.site, code, month) if month else urls.history(self.site, code)
+
+    def month_name(self, key: str) -> str:
+        """"2025-03" as the page's language writes a month on its own ("March 2025", "maart 2025")."""
+        year, month = key.split("-")
+        return format_skeleton("yMMMM", date(int(year), int(month), 1), locale=self.lang.locale)
 
     def history(self) -> PlannedPage:
-        groups = sorted([*self.snapshot.incidents.values(), *self.snapshot.closures.values()],
-                        key=lambda g: g.first.sort_key, reverse=True)
-        notices = list(reversed(self.snapshot.notices))
+        months = [(key, self.month_name(key), len(groups) + len(notices))
+                  for key, (groups, notices) in self.archive.months.items()]
         return self._render("history.html", urls.history(self.site, self.lang.code), "history", "history",
-                            self.lang.gettext("History"), groups=groups, notices=notices)
+                            self.lang.gettext("History"), groups=self.archive.groups, notices=self.archive.notices,
+                            months=months)
+
+    def history_months(self):
+        keys = list(self.archive.months)  # newest first
+        for i, key in enumerate(keys):
+            groups, notices = self.archive.months[key]
+            newer = (keys[i - 1], self.month_name(keys[i - 1])) if i else None
+            older = (keys[i + 1], self.month_name(keys[i + 1])) if i + 1 < len(keys) else None
+            yield self._render("history_month.html", urls.history_month(self.site, self.lang.code, key),
+                               "history-month", key,
+                               self.lang.gettext("History: %(month)s") % {"month": self.month_name(key)},
+                               month=key, groups=groups, notices=notices, newer=newer, older=older)
 
     def all(self) -> list[PlannedPage]:
-        return [self.overview(), self.history(), self.subscribe(), *self.incidents(), *self.updates(),
-                *self.departments()]
+        return [self.overview(), self.history(), *self.history_months(), self.subscribe(), *self.incidents(),
+                *self.updates(), *self.departments()]
 
 
 def plan_pages(snapshot: Snapshot, languages: dict[str, Language]) -> list[PlannedPage]:
@@ -259,9 +338,10 @@ def plan_pages(snapshot: Snapshot, languages: dict[str, Language]) -> list[Plann
     env = _environment()
     history = cache(lambda: strips(snapshot.site, snapshot.statements, snapshot.now,
                                    max(OVERVIEW_DAYS, DEPARTMENT_DAYS)))
+    archived = archive(snapshot)
     pages = []
     for code in snapshot.site.languages:
-        pages.extend(PageRenderer(snapshot, languages[code], env, history).all())
+        pages.extend(PageRenderer(snapshot, languages[code], env, history, archived).all())
     return pages
 
 

@@ -24,6 +24,11 @@ def history(site: Site, lang: str) -> str:
     return f"{site.prefix(lang)}history/"
 
 
+def history_month(site: Site, lang: str, month: str) -> str:
+    """The page listing what began in `month` ("YYYY-MM", site time zone) and is older than history shows."""
+    return f"{site.prefix(lang)}history/{month}/"
+
+
 def feed(site: Site, lang: str, kind: str = "rss", dept: str | None = None) -> str:
     base = department(site, lang, dept) if dept else site.prefix(lang)
     return f"{base}{kind}.xml"
