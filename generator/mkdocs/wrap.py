@@ -19,8 +19,8 @@ from ..render import shell
 
 # The target of Material's "skip to content" link on each kind of page: a one-entry table of
 # contents gives it one.
-ANCHORS = {"overview": "status", "history": "history", "history-month": "history", "incident": "incident", "update": "statement",
-           "department": "department", "subscribe": "subscribe"}
+ANCHORS = {"overview": "status", "history": "history", "history-month": "history", "incident": "incident",
+           "update": "statement", "department": "department", "subscribe": "subscribe"}
 
 
 def set_page_meta(page: Page, kind: str, title_html: str, description_html: str) -> None:
