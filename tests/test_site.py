@@ -5,6 +5,7 @@ from pathlib import Path
 
 import feedparser
 import lxml.html
+from lxml import etree as lxml_etree
 import pytest
 
 from conftest import REPO, mkdocs_build
@@ -80,8 +81,15 @@ def test_status_is_given_in_words_and_with_a_shape(built):
     words = {item.cssselect(".sp-status__text")[0].text_content().strip()
              for item in doc.cssselect("li.sp-department")}
     assert {"Not operating", "Reduced capacity", "Slower than usual"} <= words
+    sprite = lxml_etree.fromstring((built["2026-01-14T12:00:00+01:00"] / "assets" / "statuspress-icons.svg").read_bytes())
+    symbols = {s.get("id") for s in sprite.iter("{http://www.w3.org/2000/svg}symbol")
+               if s.find("{http://www.w3.org/2000/svg}path") is not None}
     for status in doc.cssselect("li.sp-department .sp-status"):
-        assert status.cssselect("svg path"), "every status has its icon shape"
+        shape = status.cssselect("svg use")
+        assert shape, "every status has its icon shape"
+        href = shape[0].get("href")
+        assert href.startswith("../assets/statuspress-icons.svg#") and href.split("#")[1] in symbols
+        assert href.split("#")[1] in status.get("class")
 
 
 def test_notes_and_phone_numbers(built):

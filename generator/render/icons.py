@@ -1,4 +1,14 @@
-"""Status shapes (Material Design Icons, Apache-2.0), so status is never told by colour alone."""
+"""Status shapes (Material Design Icons, Apache-2.0), so status is never told by colour alone.
+
+The shapes are drawn once, in one file of symbols (`SPRITE`) that a browser caches; each use
+in a page is a reference to its symbol. A department page shows a hundred statuses and an
+incident page dozens: the shapes inline were a fifth of their weight.
+"""
+from __future__ import annotations
+
+from html import escape
+
+SPRITE = "assets/statuspress-icons.svg"
 
 _PATHS = {
     "operational": "M12 2C6.5 2 2 6.5 2 12s4.5 10 10 10 10-4.5 10-10S17.5 2 12 2m-2 15-5-5 1.41-1.41L10 14.17l7.59-7.59L19 8z",
@@ -11,7 +21,15 @@ _PATHS = {
 }
 
 
-def icon(name: str) -> str:
-    """An inline SVG, hidden from screen readers: the words next to it carry the meaning."""
-    return (f'<svg class="sp-icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">'
-            f'<path d="{_PATHS[name]}"/></svg>')
+def icon(name: str, sprite_url: str) -> str:
+    """An SVG drawing the symbol `name` of the sprite at `sprite_url` (relative to the page),
+    hidden from screen readers: the words next to it carry the meaning."""
+    return (f'<svg class="sp-icon" width="20" height="20" aria-hidden="true" focusable="false">'
+            f'<use href="{escape(sprite_url)}#{name}"/></svg>')
+
+
+def files(snapshot=None, languages=None) -> dict[str, bytes]:
+    """The sprite: one symbol per shape."""
+    symbols = "".join(f'<symbol id="{name}" viewBox="0 0 24 24"><path d="{path}"/></symbol>'
+                      for name, path in _PATHS.items())
+    return {SPRITE: f'<svg xmlns="http://www.w3.org/2000/svg">{symbols}</svg>\n'.encode()}

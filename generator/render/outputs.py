@@ -8,10 +8,10 @@ import time
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from ..compute import Snapshot
-from . import api, badges, calendar, feeds
+from . import api, badges, calendar, feeds, icons
 from .i18n import Language
 
-RENDERERS = (feeds, api, calendar, badges)
+RENDERERS = (feeds, api, calendar, badges, icons)
 
 
 def render_outputs(snapshot: Snapshot, languages: dict[str, Language]) -> dict[str, bytes]:

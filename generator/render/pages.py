@@ -23,7 +23,7 @@ from ..compute.history import Day, strips
 from ..model import Site
 from . import urls
 from .i18n import Language
-from .icons import icon
+from .icons import SPRITE, icon
 from .markdown import render_markdown
 from .text import clean, clean_line
 
@@ -188,7 +188,7 @@ class PageRenderer:
             snapshot=self.snapshot,
             lang=self.lang,
             urls=urls,
-            icon=icon,
+            icon=partial(icon, sprite_url=urls.relative(path, SPRITE)),
             markdown=render_markdown,
             language_name=_language_name,
             direction_of=_direction,
