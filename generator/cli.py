@@ -317,7 +317,7 @@ def init(directory: Path, site_name: str, languages: str, timezone: str, site_ur
     except InitError as exc:
         raise click.ClickException(str(exc))
     click.echo(f"created a new status site in {directory}\n"
-               f"next: cd {directory} && mkdocs serve   (then edit mkdocs.yml: site_url, departments)")
+               f"next: cd {directory} && statuspress serve   (then edit mkdocs.yml: site_url, departments)")
 
 
 @main.command()

@@ -46,25 +46,34 @@ def _get(url: str) -> tuple[int, bytes]:
         return exc.code, exc.read()
 
 
-@pytest.fixture
-def preview(small_site):
-    root = small_site()
-    write_statement(root / "updates", "2026-03-01-0800-a.md", FIRST)
+@contextlib.contextmanager
+def _serving(root: Path):
+    """`statuspress serve` on `root`, once it answers: (its address, its port)."""
     port = _port()
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch(WHEN)), "NO_MKDOCS_2_WARNING": "1"}
     server = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
                               cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 120
-    while True:
-        with contextlib.suppress(OSError):
-            if _get(url)[0] == 200:
-                break
-        assert server.poll() is None and time.monotonic() < deadline, server.stdout.read().decode()
-        time.sleep(0.2)
-    yield root, url, port
-    server.terminate()
-    server.wait(10)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            with contextlib.suppress(OSError):
+                if _get(url)[0] == 200:
+                    break
+            assert server.poll() is None and time.monotonic() < deadline, server.stdout.read().decode()
+            time.sleep(0.2)
+        yield url, port
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+@pytest.fixture
+def preview(small_site):
+    root = small_site()
+    write_statement(root / "updates", "2026-03-01-0800-a.md", FIRST)
+    with _serving(root) as (url, port):
+        yield root, url, port
 
 
 def _built(root: Path, port: int, tmp: Path) -> Path:
@@ -129,3 +138,16 @@ def test_a_mistake_shows_located_and_its_fix_brings_the_site_back(preview):
     (root / "updates" / "2026-03-01-1000-c.md").unlink()
     status, body = _get(url + "updates/2026-03-01-0800-a/")
     assert status == 200 and b"Servers offline" in body
+
+
+def test_a_site_without_site_url_previews(small_site):
+    """Only a build needs the public address; the preview has its own."""
+    root = small_site()
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("site_url: https://status.example.org/\n", ""),
+                      encoding="utf-8")
+    write_statement(root / "updates", "2026-03-01-0800-a.md", FIRST)
+    with _serving(root) as (url, port):
+        status, body = _get(url + "updates/2026-03-01-0800-a/")
+        assert status == 200
+        assert f'<link rel="canonical" href="http://127.0.0.1:{port}/updates/2026-03-01-0800-a/">'.encode() in body
