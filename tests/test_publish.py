@@ -333,7 +333,7 @@ def test_killed_build_leaves_no_worker_behind(tmp_path):
         deadline = time.monotonic() + 120
         while worker is None and main.poll() is None and time.monotonic() < deadline:
             descendants |= _children({main.pid})
-            worker = next((pid for pid in descendants if "spawn_main" in _cmdline(pid)), None)
+            worker = next((pid for pid in descendants if "generator.render.writer" in _cmdline(pid)), None)
             time.sleep(0.01)
         assert worker is not None, "the build ended before its feed worker could be seen: " + (
             tmp_path / "build.log").read_text()

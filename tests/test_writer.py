@@ -41,7 +41,7 @@ def test_both_processes_write_and_every_page_is_its_slotted_page_filled(snapshot
     shells = _shells(pages)
     writer = PageWriter(snapshot, str(tmp_path), pages)
     try:
-        assert writer._process is not None and writer._process.is_alive()
+        assert writer._process is not None and writer._process.poll() is None
         writer.start(shells)
         time.sleep(3)  # the worker makes the feeds first, then takes pages
         mine, theirs = writer.finish()
@@ -49,6 +49,7 @@ def test_both_processes_write_and_every_page_is_its_slotted_page_filled(snapshot
         writer.close()
     assert theirs > 0 and mine + theirs == len(pages)
     assert any(path.endswith("rss.xml") for path in writer.outputs())
+    assert writer._process is None  # the worker has ended
     written = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("index.html"))
     assert written == sorted(p.page.path + "index.html" for p in pages)
     for planned in pages:

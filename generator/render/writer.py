@@ -2,7 +2,7 @@
 the other outputs (feeds, API, calendar, badges), made meanwhile by the second.
 
 Both processes plan the same pages in the same order (`plan_pages` is deterministic) and take
-the next batch of them from a shared counter, so neither waits for the other whatever else it
+the next batch of them from a pipe of tokens, so neither waits for the other whatever else it
 has to do; each page is rendered, put in its slotted theme page (shell.py) and written at once:
 no process ever holds more than one page's HTML. The worker starts with the other outputs,
 which need no theme, while the build is still preparing the slotted pages; the build joins in
@@ -10,11 +10,17 @@ once MkDocs has written its own pages.
 """
 from __future__ import annotations
 
-import multiprocessing
+import contextlib
 import os
-import queue
+import pickle
+import struct
+import subprocess
+import sys
+import threading
 import traceback
 from collections.abc import Callable
+from functools import partial
+from pathlib import Path
 
 from ..compute import Snapshot
 from ..model import Site
@@ -23,7 +29,8 @@ from .outputs import RENDERERS, _exit_with_parent
 from .pages import PlannedPage, RenderedPage, plan_pages
 from .shell import Slotted, fits, values
 
-BATCH = 16  # pages taken from the counter at a time
+BATCH = 16  # pages taken at a time
+_TOKEN = struct.Struct(">I")  # a batch's first page, as the token pipe carries it
 SLOTTED_KINDS = ("update", "incident")  # thousands of them; the other kinds go through MkDocs
 # Tests build a site once with and once without slotted pages, and compare every byte.
 _NO_SLOTS = "STATUSPRESS_TEST_NO_SLOTS"
@@ -69,15 +76,6 @@ def write_claimed(staging: str, pages: list[PlannedPage], shells: dict[tuple[str
     return written
 
 
-def _claimer(counter) -> Callable[[], int]:
-    def claim() -> int:
-        with counter.get_lock():
-            start = counter.value
-            counter.value = start + BATCH
-        return start
-    return claim
-
-
 def _other_outputs(snapshot: Snapshot) -> dict[str, bytes]:
     produced: dict[str, bytes] = {}
     languages = _languages(snapshot)
@@ -86,24 +84,47 @@ def _other_outputs(snapshot: Snapshot) -> dict[str, bytes]:
     return produced
 
 
-def _work(snapshot: Snapshot, staging: str, shells: multiprocessing.Queue, counter,
-          results: multiprocessing.Queue, parent: int) -> None:
-    """The worker: the other outputs, then its share of the pages; an error as its traceback."""
+def _pipe_claimer(fd: int) -> Callable[[int], int]:
+    """Batches from the token pipe: each read of one token is atomic (POSIX, under PIPE_BUF),
+    so each batch goes to exactly one process; an empty read means none is left."""
+    def claim(total: int) -> int:
+        token = os.read(fd, _TOKEN.size)
+        return _TOKEN.unpack(token)[0] if token else total
+    return claim
+
+
+def work(parent: int, tokens: int) -> None:
+    """The worker (`python -m generator.render.writer`): reads the build's snapshot and folder,
+    makes the other outputs, then, once the slotted theme pages come, writes batches of pages;
+    sends back the outputs and how many pages it wrote, or an error as its traceback."""
     _exit_with_parent(parent)  # a killed build reads no more: do not wait on it for ever
+    inbox = sys.stdin.buffer
+    # Our answer has standard output to itself: whatever else prints goes to standard error.
+    outbox = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
     try:
-        results.put(("outputs", _other_outputs(snapshot)))
-        received = shells.get()
-        if received is None:  # the build ended first
-            return
-        pages = slotted_pages(plan_pages(snapshot, _languages(snapshot)), snapshot)
-        results.put(("written", write_claimed(staging, pages, received, _claimer(counter))))
+        snapshot, staging = pickle.load(inbox)
+        outputs = _other_outputs(snapshot)
+        shells = pickle.load(inbox)
+        written = 0
+        if shells is not None:  # None: the build ended first
+            pages = slotted_pages(plan_pages(snapshot, _languages(snapshot)), snapshot)
+            written = write_claimed(staging, pages, shells, partial(_pipe_claimer(tokens), len(pages)))
+        pickle.dump(("done", outputs, written), outbox, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # handed to the build, which reports it and fails
-        results.put(("error", traceback.format_exc()))
+        pickle.dump(("error", traceback.format_exc(), 0), outbox)
+    outbox.flush()
 
 
 class PageWriter:
     """Writes `pages` (the slotted ones of the build's plan) into `staging`, with a worker
-    process where there is a second core; gives the other outputs."""
+    process where there is a second core; gives the other outputs.
+
+    The worker is a plain subprocess fed through pipes, not a multiprocessing one: a spawned
+    multiprocessing child re-imports the build's main module (all of MkDocs) and brings a
+    resource-tracker process along, 30 MB for nothing; forking is unsafe under `mkdocs serve`'s
+    threads."""
 
     def __init__(self, snapshot: Snapshot, staging: str, pages: list[PlannedPage]):
         self._snapshot = snapshot
@@ -111,74 +132,93 @@ class PageWriter:
         self._pages = pages
         self._process = None
         self._outputs = None
+        self._shells = None
+        next_batch = iter(range(0, len(pages), BATCH))
+        self._claim = lambda: next(next_batch, len(pages))
         if (os.cpu_count() or 1) < 2:
-            self._claim = _claimer_local()
             return
-        # "spawn": the build may run threads (mkdocs serve), which fork does not carry safely.
-        context = multiprocessing.get_context("spawn")
-        self._counter = context.Value("l", 0)
-        self._claim = _claimer(self._counter)
-        self._shells = context.Queue()
-        self._results = context.Queue()
-        self._process = context.Process(
-            target=_work, args=(snapshot, staging, self._shells, self._counter, self._results, os.getpid()),
-            daemon=True)
-        self._process.start()
+        # Batches are handed out as tokens in a pipe that both processes read from.
+        self._tokens, self._tokens_in = os.pipe()
+        package_root = str(Path(__file__).resolve().parents[2])  # where this `generator` is
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root,
+                                                                        os.environ.get("PYTHONPATH")]))}
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "generator.render.writer", str(os.getpid()), str(self._tokens)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, pass_fds=(self._tokens,), env=env)
+        self._claim = partial(_pipe_claimer(self._tokens), len(pages))
+        self._ready = threading.Event()
+        # Fed from a thread: the worker reads its input only once it has started up, and the
+        # build has better things to do meanwhile.
+        self._feeder = threading.Thread(target=self._feed, name="statuspress-feed", daemon=True)
+        self._feeder.start()
 
-    def _result(self, expected: str):
-        while True:
-            try:
-                kind, value = self._results.get(timeout=5)
-                break
-            except queue.Empty:
-                if not self._process.is_alive():
-                    raise RuntimeError("the process writing the status pages ended unexpectedly") from None
-        if kind == "error":
-            self.close()
-            raise RuntimeError(f"rendering the status pages, feeds or API failed:\n{value}")
-        assert kind == expected, (kind, expected)
-        return value
+    def _feed(self) -> None:
+        try:
+            pickle.dump((self._snapshot, self._staging), self._process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            self._process.stdin.flush()
+            self._ready.wait()
+            pickle.dump(self._shells, self._process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            self._process.stdin.close()
+            if self._shells is not None:
+                for start in range(0, len(self._pages), BATCH):
+                    os.write(self._tokens_in, _TOKEN.pack(start))
+        except OSError:  # the worker is gone; the build finds out when it reads its answer
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                os.close(self._tokens_in)
 
     def start(self, shells: dict[tuple[str, str], Slotted]) -> None:
         """The slotted theme pages are ready: the worker may write pages."""
-        self._shells_ready = shells
+        self._shells = shells
         if self._process is not None:
-            self._shells.put(shells)
+            self._ready.set()
 
-    def outputs(self) -> dict[str, bytes]:
-        """Feeds, API, calendar and badges, as site path -> bytes."""
-        if self._outputs is None:
-            self._outputs = self._result("outputs") if self._process is not None else \
-                _other_outputs(self._snapshot)
-        return self._outputs
+    def _answer(self) -> tuple[dict[str, bytes], int]:
+        try:
+            kind, value, written = pickle.load(self._process.stdout)
+        except (EOFError, pickle.UnpicklingError):
+            self.close()
+            raise RuntimeError("the process writing the status pages ended unexpectedly") from None
+        if kind == "error":
+            self.close()
+            raise RuntimeError(f"rendering the status pages, feeds or API failed:\n{value}")
+        return value, written
 
     def finish(self) -> tuple[int, int]:
         """Writes this process's share of the pages, then waits for the worker's; how many
         pages each wrote."""
-        mine = write_claimed(self._staging, self._pages, self._shells_ready, self._claim)
-        self.outputs()  # the worker sends them before it writes pages
+        mine = write_claimed(self._staging, self._pages, self._shells, self._claim)
         theirs = 0
         if self._process is not None:
-            theirs = self._result("written")
+            self._outputs, theirs = self._answer()
             self.close()
+        else:
+            self._outputs = _other_outputs(self._snapshot)
         return mine, theirs
 
+    def outputs(self) -> dict[str, bytes]:
+        """Feeds, API, calendar and badges, as site path -> bytes (after `finish`)."""
+        return self._outputs
+
     def close(self) -> None:
-        if self._process is not None:
-            if self._process.is_alive():
-                self._shells.put(None)
-                self._process.join(timeout=0.5)
-                if self._process.is_alive():
-                    self._process.terminate()
-                    self._process.join()
-            self._process = None
+        if self._process is None:
+            return
+        if not self._ready.is_set():
+            self._ready.set()  # with no pages to write: the worker ends
+        self._feeder.join(timeout=1)
+        try:
+            self._process.wait(timeout=0.5)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        for stream in (self._process.stdin, self._process.stdout):
+            with contextlib.suppress(OSError):
+                stream.close()
+        with contextlib.suppress(OSError):
+            os.close(self._tokens)
+        self._process = None
 
 
-def _claimer_local() -> Callable[[], int]:
-    state = {"next": 0}
-
-    def claim() -> int:
-        start = state["next"]
-        state["next"] = start + BATCH
-        return start
-    return claim
+if __name__ == "__main__":
+    work(int(sys.argv[1]), int(sys.argv[2]))
