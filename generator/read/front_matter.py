@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
@@ -22,11 +23,23 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 50
 
 
+_DEFAULT_TAGS = {yaml.ScalarNode: "tag:yaml.org,2002:str", yaml.SequenceNode: "tag:yaml.org,2002:seq",
+                 yaml.MappingNode: "tag:yaml.org,2002:map"}
+
+
+@lru_cache(maxsize=None)
+def _untyped(loader: type) -> type:
+    """`loader`, composing without guessing each scalar's type: the reader checks values as text
+    (a date, 'true'), never by tag, and the guess was a third of the composing time."""
+    return type(f"Untyped{loader.__name__}", (loader,), {"resolve": lambda self, kind, value, implicit:
+                                                           _DEFAULT_TAGS[kind]})
+
+
 class NodeHandler(YAMLHandler):
     """python-frontmatter's YAML handler (its `---` fences), loading nodes rather than values."""
 
     def load(self, fm: str, **kwargs) -> yaml.Node | None:
-        return yaml.compose(fm, Loader=kwargs.get("Loader") or SAFE_LOADER)
+        return yaml.compose(fm, Loader=_untyped(kwargs.get("Loader") or SAFE_LOADER))
 
 
 HANDLER = NodeHandler()
