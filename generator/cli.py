@@ -28,20 +28,26 @@ except ImportError:  # before the reader knows the placeholder (merged from read
 
 def _load(config_file: Path):
     """(site, statements, problems, updates_dir) from a mkdocs.yml, validated exactly as a build does."""
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+    from .read.mkdocs_yml import read_config
 
     if not config_file.exists():
         raise click.ClickException(f"{config_file} not found: run this in the site's folder or pass -f")
-    try:
-        config = load_config(str(config_file))
-    except ConfigurationError as exc:
-        raise click.ClickException(f"{config_file}: {exc}")
-    plugin = config.plugins.get("statuspress")
-    if plugin is None:
-        raise click.ClickException(f"{config_file}: the 'statuspress' plugin is not listed under 'plugins'")
-    loaded = load_site(dict(plugin.config), site_name=config.site_name, site_url=config.site_url,
-                       config_file=config_file)
+    plain = read_config(config_file)  # None unless it reads exactly as MkDocs would
+    if plain is not None:
+        options, site_name, site_url = plain.options, plain.site_name, plain.site_url
+    else:
+        from mkdocs.config import load_config
+        from mkdocs.exceptions import ConfigurationError
+
+        try:
+            config = load_config(str(config_file))
+        except ConfigurationError as exc:
+            raise click.ClickException(f"{config_file}: {exc}")
+        plugin = config.plugins.get("statuspress")
+        if plugin is None:
+            raise click.ClickException(f"{config_file}: the 'statuspress' plugin is not listed under 'plugins'")
+        options, site_name, site_url = dict(plugin.config), config.site_name, config.site_url
+    loaded = load_site(options, site_name=site_name, site_url=site_url, config_file=config_file)
     return loaded.site, loaded.statements, loaded.problems, loaded.updates_dir
 
 
