@@ -149,12 +149,18 @@ def parse(text: str) -> FrontMatter:
                                                       "at most two levels (such as 'departments:' then "
                                                       "'emergency: reduced')") from None
     # Some libyaml builds compose any depth without complaint: measure it here, without recursing.
-    deep = _first_too_deep(node)
+    deep = _first_too_deep(node) if _may_be_too_deep(fm) else None
     if deep is not None:
         raise FrontMatterError(deep.start_mark.line + 1 + offset, "the front matter is nested too deeply: a "
                                                                   "statement needs at most two levels (such as "
                                                                   "'departments:' then 'emergency: reduced')")
     return FrontMatter(node=node, body=body.replace("\r\n", "\n").strip("\n"), offset=offset)
+
+
+def _may_be_too_deep(fm: str) -> bool:
+    """False when `fm` cannot nest deeper than MAX_DEPTH: every list or mapping starts at a character
+    of its own ('[', '{', '-', or its first key's ':' or '?'); only an alias ('*') can nest one again."""
+    return "*" in fm or sum(fm.count(char) for char in "[{-:?") > MAX_DEPTH
 
 
 def _first_too_deep(root: yaml.Node | None) -> yaml.Node | None:
