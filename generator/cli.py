@@ -32,22 +32,24 @@ def _load(config_file: Path):
 
     if not config_file.exists():
         raise click.ClickException(f"{config_file} not found: run this in the site's folder or pass -f")
-    plain = read_config(config_file)  # None unless it reads exactly as MkDocs would
-    if plain is not None:
-        options, site_name, site_url = plain.options, plain.site_name, plain.site_url
-    else:
-        from mkdocs.config import load_config
-        from mkdocs.exceptions import ConfigurationError
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
 
-        try:
-            config = load_config(str(config_file))
-        except ConfigurationError as exc:
-            raise click.ClickException(f"{config_file}: {exc}")
+    plain = read_config(config_file)  # our plugin's block, when it reads exactly as MkDocs would read it
+    try:
+        # MkDocs judges the rest of the file as a build does. Our plugin, which it would import whole
+        # (renderer, feeds, calendar) to check one block, is left out when that block is read already.
+        config = load_config(str(config_file), **({"plugins": plain.others} if plain else {}))
+    except ConfigurationError as exc:
+        raise click.ClickException(f"{config_file}: {exc}")
+    if plain is not None:
+        options = plain.options
+    else:
         plugin = config.plugins.get("statuspress")
         if plugin is None:
             raise click.ClickException(f"{config_file}: the 'statuspress' plugin is not listed under 'plugins'")
-        options, site_name, site_url = dict(plugin.config), config.site_name, config.site_url
-    loaded = load_site(options, site_name=site_name, site_url=site_url, config_file=config_file)
+        options = dict(plugin.config)
+    loaded = load_site(options, site_name=config.site_name, site_url=config.site_url, config_file=config_file)
     return loaded.site, loaded.statements, loaded.problems, loaded.updates_dir
 
 

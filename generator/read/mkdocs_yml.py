@@ -1,18 +1,17 @@
-"""mkdocs.yml as `statuspress check` needs it, read without MkDocs.
+"""The statuspress block of mkdocs.yml, read as MkDocs would give it to the plugin, without the plugin.
 
-MkDocs' own loading imports and instantiates every listed plugin (ours brings the whole
-renderer: feeds, calendar, templates) and the theme: a third of what `check` spent at 1,000
-statements. `check` needs only `site_name`, `site_url` and the statuspress block, taken as
-MkDocs would take them. Whenever this reader meets anything it does not take exactly as MkDocs
-does (INHERIT, a YAML tag other than !ENV in those values, a value MkDocs might refuse or
-rewrite, an unknown option, the plugin switched off or listed twice), it answers None and the
-caller loads the file with MkDocs: the result, the message and the exit code are then MkDocs'.
+To validate the block, MkDocs imports and instantiates the plugin, which brings the whole
+renderer (feeds, calendar, templates): a third of what `check` spent at 1,000 statements.
+`check` reads the block here and lets MkDocs judge the rest of the file (theme, other plugins,
+extensions, site_url) with our plugin left out. Whenever this reader meets anything it does not
+take exactly as MkDocs does (INHERIT, a YAML tag other than !ENV in a plugin's options, a value
+MkDocs might refuse or replace, an unknown option, the plugin switched off or listed twice), it
+answers None and the caller lets MkDocs load the plugin as before: the message is then MkDocs'.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import yaml
 
@@ -26,7 +25,7 @@ def _strings(value) -> bool:
 
 
 # generator/mkdocs/config.py's StatuspressConfig, option by option: (what MkDocs accepts as it
-# stands, the default). tests/test_check_speed.py holds the two together.
+# stands, the default). tests/test_check_config.py holds the two together.
 OPTIONS = {
     "timezone": (_is(str), "UTC"),
     "languages": (_strings, ["en"]),
@@ -44,7 +43,7 @@ OPTIONS = {
 
 class _Unknown:
     """A value behind a tag that MkDocs resolves by importing code (!!python/name:...), or by
-    knowing the page being built (!relative): never needed by check, unless it is one of ours."""
+    knowing the page being built (!relative): MkDocs resolves those itself, in the rest of the file."""
 
 
 class _Loader(yaml.SafeLoader):
@@ -62,26 +61,23 @@ _Loader.add_multi_constructor("", lambda loader, suffix, node: _Unknown())
 
 
 @dataclass
-class SiteConfig:
+class PluginsConfig:
     options: dict  # the statuspress block, defaults filled in, as the plugin's config holds it
-    site_name: str
-    site_url: str | None
+    others: list | dict  # mkdocs.yml's `plugins` without statuspress, in the same form
 
 
-def read_config(config_file: Path) -> SiteConfig | None:
-    """What `check` needs of `config_file`, or None when only MkDocs can say (see the module's doc)."""
+def read_config(config_file: Path) -> PluginsConfig | None:
+    """The statuspress block and the other plugins, or None when only MkDocs can say (see above)."""
     try:
         data = yaml.load(config_file.read_bytes(), Loader=_Loader)
     except Exception:  # noqa: BLE001 - whatever it is, MkDocs reports it in its own words
         return None
     if not isinstance(data, dict) or "INHERIT" in data:
         return None
-    block = _statuspress_block(data.get("plugins"))
-    site_name, site_url = data.get("site_name"), _site_url(data.get("site_url"))
-    if block is None or not isinstance(site_name, str) or not site_name or site_url is False:
+    split = _split_plugins(data.get("plugins"))
+    if split is None or _has_unknown(split):
         return None
-    if _has_unknown([block, site_name, site_url]):
-        return None
+    block, others = split
     options = {}
     for name, (accepts, default) in OPTIONS.items():
         if name not in block:
@@ -93,15 +89,16 @@ def read_config(config_file: Path) -> SiteConfig | None:
             return None  # None, or another type: MkDocs decides (a default, or its own error)
     if set(block) - set(OPTIONS):
         return None  # MkDocs warns about an unknown option in its own words
-    return SiteConfig(options=options, site_name=site_name, site_url=site_url)
+    return PluginsConfig(options=options, others=others)
 
 
-def _statuspress_block(plugins) -> dict | None:
-    """The statuspress plugin's options, when it is listed once, plainly, and not switched off."""
+def _split_plugins(plugins) -> tuple[dict, list | dict] | None:
+    """(statuspress's options, the other plugins) when it is listed once, plainly, and not switched off."""
     if isinstance(plugins, dict):
         entries = list(plugins.items())
+        others = {name: options for name, options in entries if name != "statuspress"}
     elif isinstance(plugins, list):
-        entries = []
+        entries, others = [], []
         for item in plugins:
             if isinstance(item, dict):
                 if len(item) != 1:
@@ -109,6 +106,8 @@ def _statuspress_block(plugins) -> dict | None:
                 entries += item.items()
             else:
                 entries.append((item, {}))
+            if entries[-1][0] != "statuspress":
+                others.append(item)
     else:
         return None
     if not all(isinstance(name, str) for name, _ in entries):
@@ -119,26 +118,7 @@ def _statuspress_block(plugins) -> dict | None:
     block = found[0] if found[0] is not None else {}
     if not isinstance(block, dict) or "enabled" in block:
         return None
-    return block
-
-
-def _site_url(value) -> str | None | bool:
-    """`site_url` as MkDocs normalizes it (a folder: ending in '/'); False when MkDocs should judge it."""
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        return False
-    if value == "":
-        return value
-    try:
-        parts = urlsplit(value)
-        if not (parts.scheme and parts.netloc):
-            return False
-        if not parts.path.endswith("/"):
-            parts = parts._replace(path=f"{parts.path}/")
-        return urlunsplit(parts)
-    except ValueError:
-        return False
+    return block, others
 
 
 def _has_unknown(value) -> bool:
