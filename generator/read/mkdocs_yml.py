@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from mkdocs.utils.yaml import get_yaml_loader
 
 
 def _is(*types):
@@ -46,17 +47,8 @@ class _Unknown:
     knowing the page being built (!relative): MkDocs resolves those itself, in the rest of the file."""
 
 
-class _Loader(yaml.SafeLoader):
-    """MkDocs' YAML reading (the same pure-Python parser, !ENV), with every other tag left unresolved."""
-
-
-def _env_tag(loader, node):
-    import yaml_env_tag  # MkDocs' own !ENV, loaded only when a file uses it
-
-    return yaml_env_tag.construct_env_tag(loader, node)
-
-
-_Loader.add_constructor("!ENV", _env_tag)
+# MkDocs' YAML reading (the same pure-Python parser, its !ENV), every other tag left unresolved.
+_Loader = get_yaml_loader(yaml.SafeLoader)
 _Loader.add_multi_constructor("", lambda loader, suffix, node: _Unknown())
 
 
