@@ -28,13 +28,13 @@ except ImportError:  # before the reader knows the placeholder (merged from read
 
 def _load(config_file: Path):
     """(site, statements, problems, updates_dir) from a mkdocs.yml, validated exactly as a build does."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
     from .read.mkdocs_yml import read_config
 
     if not config_file.exists():
         raise click.ClickException(f"{config_file} not found: run this in the site's folder or pass -f")
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
-
     plain = read_config(config_file)  # our plugin's block, when it reads exactly as MkDocs would read it
     try:
         # MkDocs judges the rest of the file as a build does. Our plugin, which it would import whole
