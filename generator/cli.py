@@ -31,17 +31,25 @@ def _load(config_file: Path):
     from mkdocs.config import load_config
     from mkdocs.exceptions import ConfigurationError
 
+    from .read.mkdocs_yml import read_config
+
     if not config_file.exists():
         raise click.ClickException(f"{config_file} not found: run this in the site's folder or pass -f")
+    plain = read_config(config_file)  # our plugin's block, when it reads exactly as MkDocs would read it
     try:
-        config = load_config(str(config_file))
+        # MkDocs judges the rest of the file as a build does. Our plugin, which it would import whole
+        # (renderer, feeds, calendar) to check one block, is left out when that block is read already.
+        config = load_config(str(config_file), **({"plugins": plain.others} if plain else {}))
     except ConfigurationError as exc:
         raise click.ClickException(f"{config_file}: {exc}")
-    plugin = config.plugins.get("statuspress")
-    if plugin is None:
-        raise click.ClickException(f"{config_file}: the 'statuspress' plugin is not listed under 'plugins'")
-    loaded = load_site(dict(plugin.config), site_name=config.site_name, site_url=config.site_url,
-                       config_file=config_file)
+    if plain is not None:
+        options = plain.options
+    else:
+        plugin = config.plugins.get("statuspress")
+        if plugin is None:
+            raise click.ClickException(f"{config_file}: the 'statuspress' plugin is not listed under 'plugins'")
+        options = dict(plugin.config)
+    loaded = load_site(options, site_name=config.site_name, site_url=config.site_url, config_file=config_file)
     return loaded.site, loaded.statements, loaded.problems, loaded.updates_dir
 
 

@@ -313,3 +313,28 @@ def test_deeply_nested_front_matter_is_a_located_error(tmp_path, monkeypatch, lo
     problem = problem_at(problems, paths["a.md"], tuple(range(4, depth + 6)), "nested too deeply")
     assert problem.line < 4 + front_matter.MAX_DEPTH + 2 or loader == "libyaml", problem.format()
     assert statements == []
+
+
+def _nested(style: str, depth: int) -> str:
+    """Front matter whose deepest value sits `depth` levels below the top, written as tersely as YAML allows."""
+    inner = depth - 1  # lists or mappings under 'notes'
+    return "title: x\nnotes: " + {
+        "flow list": "[" * inner + "x" + "]" * inner,
+        "flow mapping": "{a: " * inner + "x" + "}" * inner,
+        "compact list": "\n" + "- " * inner + "x",
+        "block mapping": "\n" + "".join(" " * level + "k:\n" for level in range(1, inner)) + " " * inner + "k: x",
+    }[style] + "\n"
+
+
+@pytest.mark.parametrize("loader", ["libyaml", "pure-python"])
+@pytest.mark.parametrize("style", ["flow list", "flow mapping", "compact list", "block mapping"])
+def test_one_level_too_deep_is_found_however_tersely_written(monkeypatch, loader, style):
+    # The depth is measured only when the text has room for it: this is the least room it takes.
+    if loader == "pure-python":
+        monkeypatch.setattr(front_matter, "SAFE_LOADER", yaml.SafeLoader)
+    elif not yaml.__with_libyaml__:
+        pytest.skip("PyYAML without libyaml here: the pure-python case covers it")
+    deepest = front_matter.MAX_DEPTH
+    assert front_matter.parse(f"---\n{_nested(style, deepest)}---\nTekst.\n").node is not None
+    with pytest.raises(front_matter.FrontMatterError, match="nested too deeply"):
+        front_matter.parse(f"---\n{_nested(style, deepest + 1)}---\nTekst.\n")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
@@ -22,11 +23,23 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 50
 
 
+_DEFAULT_TAGS = {yaml.ScalarNode: "tag:yaml.org,2002:str", yaml.SequenceNode: "tag:yaml.org,2002:seq",
+                 yaml.MappingNode: "tag:yaml.org,2002:map"}
+
+
+@lru_cache(maxsize=None)
+def _untyped(loader: type) -> type:
+    """`loader`, composing without guessing each scalar's type: the reader checks values as text
+    (a date, 'true'), never by tag, and the guess was a third of the composing time."""
+    return type(f"Untyped{loader.__name__}", (loader,), {"resolve": lambda self, kind, value, implicit:
+                                                           _DEFAULT_TAGS[kind]})
+
+
 class NodeHandler(YAMLHandler):
     """python-frontmatter's YAML handler (its `---` fences), loading nodes rather than values."""
 
     def load(self, fm: str, **kwargs) -> yaml.Node | None:
-        return yaml.compose(fm, Loader=kwargs.get("Loader") or SAFE_LOADER)
+        return yaml.compose(fm, Loader=_untyped(kwargs.get("Loader") or SAFE_LOADER))
 
 
 HANDLER = NodeHandler()
@@ -136,12 +149,18 @@ def parse(text: str) -> FrontMatter:
                                                       "at most two levels (such as 'departments:' then "
                                                       "'emergency: reduced')") from None
     # Some libyaml builds compose any depth without complaint: measure it here, without recursing.
-    deep = _first_too_deep(node)
+    deep = _first_too_deep(node) if _may_be_too_deep(fm) else None
     if deep is not None:
         raise FrontMatterError(deep.start_mark.line + 1 + offset, "the front matter is nested too deeply: a "
                                                                   "statement needs at most two levels (such as "
                                                                   "'departments:' then 'emergency: reduced')")
     return FrontMatter(node=node, body=body.replace("\r\n", "\n").strip("\n"), offset=offset)
+
+
+def _may_be_too_deep(fm: str) -> bool:
+    """False when `fm` cannot nest deeper than MAX_DEPTH: every list or mapping starts at a character
+    of its own ('[', '{', '-', or its first key's ':' or '?'); only an alias ('*') can nest one again."""
+    return "*" in fm or sum(fm.count(char) for char in "[{-:?") > MAX_DEPTH
 
 
 def _first_too_deep(root: yaml.Node | None) -> yaml.Node | None:

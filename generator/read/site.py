@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -12,6 +13,13 @@ from ..model import ID_PATTERN, Advice, Department, Group, Site
 from .problems import Problems, did_you_mean, one_of
 
 
+@lru_cache(maxsize=4)
+def _composed(text: str) -> yaml.Node | None:
+    # compose() resolves no tags, so !ENV and !!python/name do not stop it. Cached: each check
+    # locates in the same file several times, and nothing changes the nodes.
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
 class _Locator:
     """Finds the line of a key inside the statuspress block, for error messages."""
 
@@ -19,8 +27,7 @@ class _Locator:
         self.root = None
         if config_file and config_file.exists():
             try:
-                # compose() resolves no tags, so !ENV and !!python/name do not stop it.
-                self.root = yaml.compose(config_file.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+                self.root = _composed(config_file.read_text(encoding="utf-8"))
             except yaml.YAMLError:
                 self.root = None
 
@@ -72,10 +79,10 @@ def config_line(config_file: Path, key: str) -> int | None:
 
 
 def _block_keys() -> tuple[str, ...]:
-    # The plugin's own schema, so that a new option is known here the moment it exists there.
-    from ..mkdocs.config import StatuspressConfig
+    # The plugin's schema (mkdocs_yml.OPTIONS is tested against it), without loading MkDocs for it.
+    from .mkdocs_yml import OPTIONS
 
-    return tuple(name for name, _ in StatuspressConfig._schema) + ("enabled",)
+    return tuple(OPTIONS) + ("enabled",)
 
 
 def missing_site_url(site_url: str | None, config_file: Path | None) -> Problems:

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .feeds import MAX_SUMMARY
+from .limits import MAX_SUMMARY, MAX_TITLE
 from .markdown import located_body_problems
-
-MAX_TITLE = 300  # characters: a headline, also the page's <title> and every feed item's title
 
 
 def _body_start(path: Path, body: str) -> int:

@@ -21,10 +21,10 @@ from ..compute.status import Snapshot
 from ..model import Statement
 from . import urls
 from .i18n import N_, Language
+from .limits import MAX_SUMMARY
 from .markdown import render_markdown, text_content
 from .text import clean, truncate
 
-MAX_SUMMARY = 1000  # characters: a summary is a sentence or two; a longer one is cut
 MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 

@@ -22,7 +22,6 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urljoin
 
-import markdown
 import nh3
 
 from .cache import KnownGood, digest
@@ -71,11 +70,14 @@ _FOOTNOTE_DEFINITION = re.compile(r"^\s*\[\^", re.M)
 _DEFINITION = re.compile(r"^\s*:", re.M)
 
 
-def _converter() -> markdown.Markdown:
+@lru_cache(maxsize=None)
+def _converter():
+    # Loaded on first use: `check` converts only the bodies it has not seen convert before.
+    import markdown
+
     return markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
 
 
-_md = _converter()
 _CONVERTS = KnownGood(Path(__file__))
 
 
@@ -157,11 +159,12 @@ def _limit_problems(body: str) -> list[tuple[int, str]]:
 
 def located_body_problems(body: str) -> list[tuple[int, str]]:
     """(line within the body, message) for each reason `body` cannot be published as written."""
+    body_digest = digest(body)
+    # Recorded only once it kept within the limits and converted, by this same code: both hold again.
+    if body_digest in _CONVERTS:
+        return []
     found = _limit_problems(body)
     if found:
-        return found
-    body_digest = digest(body)
-    if body_digest in _CONVERTS:  # converted in an earlier run, with this same code
         return found
     if _formatted(body)[1]:
         return [(1, "Markdown cannot format this text: something in it is nested too deeply "
@@ -230,10 +233,11 @@ def _formatted(text: str) -> tuple[str, bool]:
     text = clean((text or "")[:MAX_BODY + 1])
     if _limit_problems(text):
         return _escaped_paragraphs(text), True
+    md = _converter()
     try:
-        converted = _md.reset().convert(text)
+        converted = md.reset().convert(text)
     except RecursionError:
-        _md.reset()
+        md.reset()
         return _escaped_paragraphs(text), True
     converted = _footnote_ids(converted, text)
     # A statement's own headings sit below the page's title: shift h1 down so the page keeps one h1.
