@@ -326,7 +326,7 @@ def test_killed_build_leaves_no_worker_behind(tmp_path):
     config = make_source(tmp_path / "src", "Attack", "attack")
     # Output to a file: an orphan would hold a pipe open, and reading it would never end.
     with open(tmp_path / "build.log", "w") as log:
-        main = start_build(config, tmp_path / "site", output=log)
+        main = start_build(config, tmp_path / "site", output=log, STATUSPRESS_WORKER_FROM="0")  # a small site
     descendants: set[int] = set()
     try:
         worker = None

@@ -69,6 +69,7 @@ STATEMENTS = {
 def _build(root: Path, site: Path, slots: bool) -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": str(epoch(WHEN))}
     env.pop("STATUSPRESS_TEST_NO_SLOTS", None)
+    env["STATUSPRESS_WORKER_FROM"] = "0"  # both processes write, as for a large site
     if not slots:
         env["STATUSPRESS_TEST_NO_SLOTS"] = "1"
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml"),

@@ -33,7 +33,8 @@ def _shells(pages):
             for p in pages}
 
 
-def test_both_processes_write_and_every_page_is_its_slotted_page_filled(snapshot, tmp_path):
+def test_both_processes_write_and_every_page_is_its_slotted_page_filled(snapshot, tmp_path, monkeypatch):
+    monkeypatch.setenv("STATUSPRESS_WORKER_FROM", "0")  # a small site, which one process would write
     snapshot, languages = snapshot
     pages = slotted_pages(plan_pages(snapshot, languages), snapshot)
     assert len(pages) > 3 * BATCH
@@ -73,7 +74,8 @@ def test_planning_renders_nothing_and_pages_render_on_demand(snapshot):
 def test_a_killed_build_leaves_no_worker(tmp_path):
     script = tmp_path / "build.py"
     script.write_text(textwrap.dedent(f"""
-        import sys, time
+        import os, sys, time
+        os.environ["STATUSPRESS_WORKER_FROM"] = "0"
         sys.path.insert(0, {str(REPO / "tests")!r})
         from pathlib import Path
         from outputs_helpers import build
@@ -104,3 +106,14 @@ def _running(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def test_a_small_site_is_written_by_one_process(snapshot, tmp_path, monkeypatch):
+    monkeypatch.delenv("STATUSPRESS_WORKER_FROM", raising=False)
+    snapshot, languages = snapshot
+    pages = slotted_pages(plan_pages(snapshot, languages), snapshot)
+    writer = PageWriter(snapshot, str(tmp_path), pages)
+    assert writer._process is None
+    writer.start(_shells(pages))
+    assert writer.finish() == (len(pages), 0)
+    assert len(list(tmp_path.rglob("index.html"))) == len(pages) and writer.outputs()

@@ -30,6 +30,14 @@ from .pages import PlannedPage, RenderedPage, plan_pages
 from .shell import Slotted, fits, values
 
 BATCH = 16  # pages taken at a time
+# A second process costs a Python start-up and a copy of the statements (a third of a second
+# of CPU): below this many pages one process writes them for less. Tests lower it.
+WORKER_FROM = 1000
+_WORKER_FROM = "STATUSPRESS_WORKER_FROM"
+
+
+def worker_from() -> int:
+    return int(os.environ.get(_WORKER_FROM, WORKER_FROM))
 _TOKEN = struct.Struct(">I")  # a batch's first page, as the token pipe carries it
 SLOTTED_KINDS = ("update", "incident")  # thousands of them; the other kinds go through MkDocs
 # Tests build a site once with and once without slotted pages, and compare every byte.
@@ -135,7 +143,7 @@ class PageWriter:
         self._shells = None
         next_batch = iter(range(0, len(pages), BATCH))
         self._claim = lambda: next(next_batch, len(pages))
-        if (os.cpu_count() or 1) < 2:
+        if (os.cpu_count() or 1) < 2 or len(pages) < worker_from():
             return
         # Batches are handed out as tokens in a pipe that both processes read from.
         self._tokens, self._tokens_in = os.pipe()
