@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 from babel.dates import format_skeleton, get_timezone_location
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..compute import Snapshot
 from ..compute.history import Day, strips
@@ -95,6 +95,9 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
         undefined=jinja2.StrictUndefined,
+        # Templates are files of the package: no need to look at their dates for each of
+        # thousands of renders.
+        auto_reload=False,
     )
     return env
 
@@ -167,6 +170,7 @@ class PageRenderer:
         self.site: Site = snapshot.site
         self.lang = lang
         self.env = env
+        self._statuses: dict[tuple[str, str, str], Markup] = {}
 
     @property
     def strips(self) -> dict[str, list[Day]]:
@@ -189,6 +193,7 @@ class PageRenderer:
             lang=self.lang,
             urls=urls,
             icon=partial(icon, sprite_url=urls.relative(path, SPRITE)),
+            status_html=partial(self.status_html, urls.relative(path, SPRITE)),
             markdown=render_markdown,
             language_name=_language_name,
             direction_of=_direction,
@@ -198,6 +203,16 @@ class PageRenderer:
             title=title,
             **context,
         )
+
+    def status_html(self, sprite_url: str, value: str, tag: str = "span") -> Markup:
+        """A status in words and shape: the same few on thousands of pages, made once each."""
+        key = (sprite_url, value, tag)
+        found = self._statuses.get(key)
+        if found is None:
+            found = self._statuses[key] = Markup(
+                f'<{tag} class="sp-status sp-status--{escape(value)}">{icon(value, sprite_url)}'
+                f'<span class="sp-status__text">{escape(self.lang.status(value))}</span></{tag}>')
+        return found
 
     def status_sentence(self) -> str:
         return self.lang.overall(self.snapshot.overall)
