@@ -18,6 +18,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 import traceback
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -38,6 +39,7 @@ from .wrap import rendered_page
 
 log = logging.getLogger("statuspress.preview")
 
+CHECK_EVERY = 0.5  # seconds between two looks at the files for the pages' polls
 RELOAD_PATH = "/.statuspress/reload.js"
 VERSION_PATH = "/.statuspress/version"
 # Asks the server every second whether anything changed, and reloads the page when it did.
@@ -89,6 +91,7 @@ class Preview:
         self.outputs = None  # feeds, API, calendar, badges of the statements on disk now
         self.version = 0
         self.mount = "/"
+        self.checked = -CHECK_EVERY  # when the files were last looked at
 
     # -- what is on disk -------------------------------------------------------
 
@@ -103,10 +106,15 @@ class Preview:
             return [Path(self.plugin.updates_dir)]
         return [self.config_file.parent / "updates"]
 
-    def refresh(self) -> None:
+    def refresh(self, poll: bool = False) -> None:
         """Rebuilds what the files on disk changed: the whole site for the configuration or
         docs/, the statements alone for the updates folder."""
         with self.lock:
+            # Every open page polls each second whether anything changed: at tens of thousands
+            # of files, looking at all of them for each poll would keep a core busy. A page
+            # asked for always gets the files as they are.
+            if poll and time.monotonic() - self.checked < CHECK_EVERY:
+                return
             theme = _signature(self._theme_paths())
             updates = _signature(self._updates_paths())
             broken = self.plugin is None and updates != self.updates_signature  # and maybe fixed now
@@ -118,6 +126,7 @@ class Preview:
                 self.updates_signature = updates
                 self._read_statements()
                 self.version += 1
+            self.checked = time.monotonic()
 
     def _build(self) -> None:
         config = load_config(str(self.config_file), site_dir=self.site_dir)
@@ -168,9 +177,10 @@ class Preview:
         """(status, content type, body) for a request."""
         if url_path == RELOAD_PATH:
             return 200, "text/javascript", RELOAD_JS
-        self.refresh()
         if url_path == VERSION_PATH:
+            self.refresh(poll=True)
             return 200, "text/plain", str(self.version).encode()
+        self.refresh()
         with self.lock:
             if self.problems:
                 return 500, "text/html; charset=utf-8", self._problem_page()
