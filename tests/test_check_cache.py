@@ -81,3 +81,43 @@ def test_the_record_outlives_the_process_and_follows_the_code(tmp_path, monkeypa
     assert "abc" in KnownGood(source)
     source.write_text("another version", encoding="utf-8")
     assert "abc" not in KnownGood(source)  # new code, new record
+
+
+def test_compiled_templates_are_kept_and_a_damaged_record_only_means_compiling_again(small_site, tmp_path):
+    """The build keeps Jinja's compiled templates between runs; garbage in the record, or a
+    record that cannot be written, never changes or stops a build."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import tree_digest, write_statement
+
+    root = small_site()
+    write_statement(root / "updates", "2026-03-01-0800-a.md", """
+        ---
+        title: Servers offline
+        date: 2026-03-01T08:00:00+01:00
+        departments: {emergency: reduced}
+        ---
+        Text.
+        """)
+    cache = tmp_path / "cache"
+
+    def build(site):
+        env = {**os.environ, "STATUSPRESS_CACHE_DIR": str(cache), "NO_MKDOCS_2_WARNING": "1",
+               "SOURCE_DATE_EPOCH": "1772400000"}
+        result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml"),
+                                 "-d", str(site)], capture_output=True, text=True, env=env, cwd=root)
+        assert result.returncode == 0, result.stderr
+        return tree_digest(site)
+
+    first = build(tmp_path / "one")
+    records = list((cache / "templates").iterdir())
+    assert len(records) > 10  # Material's templates and ours
+    for record in records:
+        record.write_bytes(b"garbage")
+    assert build(tmp_path / "two") == first
+    shutil.rmtree(cache / "templates")
+    (cache / "templates").write_text("not a folder")  # no record can be kept at all
+    assert build(tmp_path / "three") == first

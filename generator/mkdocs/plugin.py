@@ -29,6 +29,7 @@ from ..compute.checks import publication_warnings
 from ..read import Problems
 from ..render import csp, shell, urls
 from ..render.admin import admin_files, github_repository
+from ..render.cache import template_cache
 from ..render.headers import headers_file
 from ..compute.status import BuildTimeError
 from ..render.i18n import Language
@@ -176,6 +177,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         # A global, not page context: the 404 page is rendered without a page context.
         env.globals["statuspress_material_js"] = self.material_js
         env.loader = PatchedLoader(env.loader)
+        env.bytecode_cache = env.bytecode_cache or template_cache()
         # A 404 page per language; hosts serve the root one, in the default language, for every miss.
         for code in self.site.languages[1:]:
             config.theme.static_templates.add(LANGUAGE_404.format(lang=code))

@@ -77,3 +77,33 @@ class KnownGood:
                 record.write(text_digest + "\n")
         except OSError:
             self._path = None  # read-only home, full disk: carry on without the record
+
+
+def template_cache():
+    """Jinja's compiled templates, kept between builds (a build compiles some forty templates,
+    a large part of a small site's build). Keyed by each template's source and Jinja's and
+    Python's versions, so a change recompiles; None when no cache folder can be used. A
+    record that cannot be read or written only means compiling again."""
+    import jinja2
+
+    class TolerantCache(jinja2.FileSystemBytecodeCache):
+        def load_bytecode(self, bucket):
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # damaged or unreadable: compile
+                bucket.reset()
+
+        def dump_bytecode(self, bucket):
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:  # read-only or full: the next build compiles again
+                pass
+
+    folder = _folder()
+    if folder is None:
+        return None
+    try:
+        (folder / "templates").mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return TolerantCache(str(folder / "templates"))

@@ -22,6 +22,7 @@ from ..compute import Snapshot
 from ..compute.history import Day, strips
 from ..model import Site
 from . import urls
+from .cache import template_cache
 from .i18n import Language
 from .icons import SPRITE, icon
 from .markdown import render_markdown
@@ -98,6 +99,7 @@ def _environment() -> jinja2.Environment:
         # Templates are files of the package: no need to look at their dates for each of
         # thousands of renders.
         auto_reload=False,
+        bytecode_cache=template_cache(),
     )
     return env
 
