@@ -21,7 +21,6 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler, get_build_date
 
 from ..compute import build_time, compute
@@ -40,7 +39,7 @@ from ..validate import load_site
 from .config import StatuspressConfig
 from .theme_fixes import LANGUAGE_404, PatchedLoader, generated_html, not_found_context
 from .publish import Publication, PublishError
-from .wrap import ANCHORS, set_page_meta, slotted_page
+from .wrap import set_page_meta, slotted_page
 
 log = logging.getLogger("mkdocs.plugins.statuspress")
 
@@ -151,11 +150,9 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         # Only the pages' metadata here; each page's HTML is rendered as it is written.
         planned = plan_pages(self.snapshot, self.languages)
         rendered = [p.page for p in planned]
-        self.pages = {page.src_uri: page for page in rendered}
-        self.by_key = {(page.kind, page.key, page.lang): page for page in rendered}
         to_slot = slotted_pages(planned, self.snapshot)
         slotted = {p.page.src_uri for p in to_slot}
-        self.planned = {p.page.src_uri: p for p in planned if p.page.src_uri not in slotted}
+        self.use_plan(self.snapshot, planned, slotted)
         self.slotted = sorted({(p.page.lang, p.page.kind) for p in to_slot})
         self.sitemap = [urls.absolute(self.site, p.page.path) for p in to_slot]
         for page in rendered:
@@ -172,6 +169,14 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         # Feeds, API, calendar and badges are made on the other core meanwhile; then both write pages.
         self.writer = PageWriter(self.snapshot, config.site_dir, to_slot)
         return files
+
+    def use_plan(self, snapshot, planned, slotted=frozenset()) -> None:
+        """The status pages of `snapshot`: every page's metadata, for titles and language
+        links; how to render those not in `slotted`, which go through MkDocs' page events."""
+        self.snapshot = snapshot
+        self.pages = {p.page.src_uri: p.page for p in planned}
+        self.by_key = {(p.page.kind, p.page.key, p.page.lang): p.page for p in planned}
+        self.planned = {p.page.src_uri: p for p in planned if p.page.src_uri not in slotted}
 
     def on_env(self, env, config, files):
         # A global, not page context: the 404 page is rendered without a page context.
@@ -251,13 +256,11 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         return ""
 
     def on_page_content(self, content, page, config, files):
-        rendered = self.pages.get(page.file.src_uri)
-        if rendered is None:
+        if page.file.src_uri not in self.pages:
             return content
-        # A one-entry table of contents gives Material's "skip to content" link its target.
-        anchor = ANCHORS[rendered.kind]
-        page.toc = get_toc([{"level": 1, "id": anchor, "name": html.escape(rendered.title), "children": []}])
-        return ""  # the HTML itself is rendered just before the page is written (on_page_context)
+        # The table of contents was set with the page's meta (on_page_markdown); the HTML
+        # itself is rendered just before the page is written (on_page_context).
+        return ""
 
     @event_priority(100)  # first: other plugins (search) read the page's content here
     def on_page_context(self, context, page, config, nav):
@@ -413,8 +416,7 @@ def _no_markdown(page):
     """`Page.render` for a status page: its Markdown is empty, so MkDocs' own rendering (a new
     Markdown instance with every extension, per page) would only produce emptiness, slowly."""
     def render(config, files) -> None:
-        page.content = ""
-        page.toc = get_toc([])
+        page.content = ""  # its one-entry table of contents is already set (set_page_meta)
         page.present_anchor_ids = set()
         page.links_to_anchors = {}
     return render

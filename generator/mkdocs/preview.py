@@ -12,7 +12,6 @@ changes. What is published is never this: `mkdocs build` always builds everythin
 from __future__ import annotations
 
 import hashlib
-import logging
 import mimetypes
 import os
 import shutil
@@ -20,7 +19,6 @@ import tempfile
 import threading
 import time
 import traceback
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -32,12 +30,9 @@ from mkdocs.exceptions import Abort, PluginError
 from ..compute import build_time, compute
 from ..render.outputs import render_outputs
 from ..render.pages import plan_pages
-from ..render.writer import slotted
-from ..render import shell
+from ..render.writer import filled, slotted
 from ..validate import load_site
 from .wrap import rendered_page
-
-log = logging.getLogger("statuspress.preview")
 
 CHECK_EVERY = 0.5  # seconds between two looks at the files for the pages' polls
 RELOAD_PATH = "/.statuspress/reload.js"
@@ -163,11 +158,8 @@ class Preview:
         self.problems = ""
         snapshot = compute(loaded.site, loaded.statements, build_time())
         planned = plan_pages(snapshot, plugin.languages)
-        # The plugin renders pages through MkDocs from these (on_page_context, on_post_page).
-        plugin.snapshot = snapshot
-        plugin.pages = {p.page.src_uri: p.page for p in planned}
-        plugin.by_key = {(p.page.kind, p.page.key, p.page.lang): p.page for p in planned}
-        plugin.planned = {p.page.src_uri: p for p in planned}
+        # Any page may be asked for through MkDocs' page events: none is left out as slotted.
+        plugin.use_plan(snapshot, planned)
         self.pages = {p.page.path: p for p in planned}
         self.outputs = None
 
@@ -207,8 +199,7 @@ class Preview:
         config, env, files = plugin.theme
         theme = plugin.shells.get((page.lang, page.kind))
         if theme is not None and slotted(page, plugin.site):
-            text = theme.fill(shell.values(page.key, page.title, page.description, planned.render(),
-                                           planned.jsonld()))
+            text = filled(planned, theme)
         else:
             text = rendered_page(plugin, page, config, env, files, plugin.navs[page.lang])
         return text.encode("utf-8", errors="xmlcharrefreplace")

@@ -85,10 +85,10 @@ def values(key: str, title: str, description: str, content: str, jsonld: str) ->
     }
 
 
-def fits(title: str, description: str, jsonld: bool, site_title: str) -> bool:
+def fits(title: str, description: str, site_title: str) -> bool:
     """Whether a page can be filled in its kind's slotted page, that is, the theme prints the
-    same text around it: not when a value the theme tests is empty, nor when the title is the
-    site's name (our main.html then prints it once, not "title - site"; compared as Jinja's
+    same text around it (statement and incident pages always have JSON-LD): not when a value
+    the theme tests is empty, nor when the title is the site's name (our main.html then prints it once, not "title - site"; compared as Jinja's
     `striptags` does, spaces collapsed)."""
-    return bool(title.strip() and description.strip() and jsonld) and \
+    return bool(title.strip() and description.strip()) and \
         " ".join(title.split()) != " ".join(site_title.split())

@@ -17,6 +17,7 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from functools import partial
@@ -25,23 +26,23 @@ from pathlib import Path
 from ..compute import Snapshot
 from ..model import Site
 from .i18n import Language
-from .outputs import RENDERERS, _exit_with_parent
+from .outputs import render_outputs
 from .pages import PlannedPage, RenderedPage, plan_pages
 from .shell import Slotted, fits, values
 
 BATCH = 16  # pages taken at a time
+_TOKEN = struct.Struct(">I")  # a batch's first page, as the token pipe carries it
 # A second process costs a Python start-up and a copy of the statements (a third of a second
 # of CPU): below this many pages one process writes them for less. Tests lower it.
 WORKER_FROM = 1000
 _WORKER_FROM = "STATUSPRESS_WORKER_FROM"
+SLOTTED_KINDS = ("update", "incident")  # thousands of them; the other kinds go through MkDocs
+# Tests build a site once with and once without slotted pages, and compare every byte.
+_NO_SLOTS = "STATUSPRESS_TEST_NO_SLOTS"
 
 
 def worker_from() -> int:
     return int(os.environ.get(_WORKER_FROM, WORKER_FROM))
-_TOKEN = struct.Struct(">I")  # a batch's first page, as the token pipe carries it
-SLOTTED_KINDS = ("update", "incident")  # thousands of them; the other kinds go through MkDocs
-# Tests build a site once with and once without slotted pages, and compare every byte.
-_NO_SLOTS = "STATUSPRESS_TEST_NO_SLOTS"
 
 
 def _languages(snapshot: Snapshot) -> dict[str, Language]:
@@ -51,7 +52,7 @@ def _languages(snapshot: Snapshot) -> dict[str, Language]:
 def slotted(page: RenderedPage, site: Site) -> bool:
     """Whether `page` is written from its kind's slotted theme page (else MkDocs renders it)."""
     return page.kind in SLOTTED_KINDS and not os.environ.get(_NO_SLOTS) and \
-        fits(page.title, page.description, True, site.title(page.lang))
+        fits(page.title, page.description, site.title(page.lang))
 
 
 def slotted_pages(planned: list[PlannedPage], snapshot: Snapshot) -> list[PlannedPage]:
@@ -64,9 +65,15 @@ def slotted_pages(planned: list[PlannedPage], snapshot: Snapshot) -> list[Planne
                                         if p.page.kind == "update" else p.page.key))
 
 
+def filled(planned: PlannedPage, shell: Slotted) -> str:
+    """A page: its kind's slotted theme page with its own values."""
+    page = planned.page
+    return shell.fill(values(page.key, page.title, page.description, planned.render(), planned.jsonld()))
+
+
 def write_page(staging: str, planned: PlannedPage, shell: Slotted) -> None:
     page = planned.page
-    text = shell.fill(values(page.key, page.title, page.description, planned.render(), planned.jsonld()))
+    text = filled(planned, shell)
     target = os.path.join(staging, *page.path.split("/"), "index.html")
     os.makedirs(os.path.dirname(target), exist_ok=True)
     with open(target, "wb") as fp:
@@ -85,11 +92,24 @@ def write_claimed(staging: str, pages: list[PlannedPage], shells: dict[tuple[str
 
 
 def _other_outputs(snapshot: Snapshot) -> dict[str, bytes]:
-    produced: dict[str, bytes] = {}
-    languages = _languages(snapshot)
-    for renderer in RENDERERS:
-        produced.update(renderer.files(snapshot, languages))
-    return produced
+    return render_outputs(snapshot, _languages(snapshot))
+
+
+def _exit_with_parent(parent: int, interval: float = 0.5) -> None:
+    """In the worker: end it as soon as the build that started it is gone.
+
+    A build killed outright (kill -9, out of memory) cannot tell its worker to stop, and the
+    worker would go on writing pages into a folder nobody will publish, or wait on the token
+    pipe, whose write end the feeder thread may never close. Polling the parent id works wherever os.getppid() does; Linux's
+    PR_SET_PDEATHSIG would fire when the parent *thread* ends, which under `mkdocs serve` is
+    a rebuild thread, not the build.
+    """
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="statuspress-parent-watch", daemon=True).start()
 
 
 def _pipe_claimer(fd: int) -> Callable[[int], int]:
