@@ -644,3 +644,25 @@ def test_axe_on_subscribe_and_404(site, new_page, lang, kind):
     page.goto(site.url(path))
     assert page.evaluate("document.documentElement.lang") == lang
     assert_no_axe_violations(page, f"/{path} ({lang}, {kind})")
+
+
+# -- the theme's icons: drawn from one cached file of symbols on the status pages ---------------
+
+@pytest.mark.parametrize("kind", ["overview", "update"])
+def test_header_icons_are_drawn_from_the_sprite(site, new_page, kind):
+    """The logo and the language button are references to assets/statuspress-theme.svg; the
+    browser must draw them: a screenshot differs from one taken with that file missing."""
+    shots = {}
+    for available in (True, False):
+        page = new_page(viewport={"width": 1366, "height": 800})
+        if not available:
+            page.route("**/statuspress-theme.svg", lambda route: route.abort())
+        page.goto(site.url(site.pages(DEFAULT)[kind]))
+        uses = page.eval_on_selector_all(".md-header svg use", "els => els.map(e => e.getAttribute('href'))")
+        assert len(uses) == 2 and all("assets/statuspress-theme.svg#" in href for href in uses), uses
+        shots[available] = [page.locator(selector).screenshot()
+                            for selector in (".md-header .md-logo svg", ".md-select .md-header__button svg")]
+        box = page.locator(".md-header .md-logo svg").bounding_box()
+        assert box["width"] >= 16 and box["height"] >= 16, box  # sized by the theme, as the inline icon was
+    for drawn, missing in zip(shots[True], shots[False]):
+        assert drawn != missing, "the icon looks the same without the sprite: it was not drawn from it"

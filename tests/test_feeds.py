@@ -210,9 +210,8 @@ def test_every_feed_is_there_and_parses(built):
     snapshot, _, files = built
     expected = set()
     for prefix in ("", "fr/", "en/"):
-        for kind in ("rss", "atom"):
-            expected.add(f"{prefix}{kind}.xml")
-            expected |= {f"{prefix}departments/{dept}/{kind}.xml" for dept in OPTIONS["departments"]}
+        expected |= {f"{prefix}rss.xml", f"{prefix}atom.xml"}
+        expected |= {f"{prefix}departments/{dept}/rss.xml" for dept in OPTIONS["departments"]}
     assert set(files) == expected
     for path, data in files.items():
         assert parse(data).version == ("rss20" if path.endswith("rss.xml") else "atom10"), path
@@ -263,7 +262,7 @@ def test_guid_is_the_absolute_permalink(built):
 @pytest.mark.parametrize("path, page", [
     ("rss.xml", ""), ("atom.xml", ""), ("fr/rss.xml", "fr/"), ("en/atom.xml", "en/"),
     ("departments/emergency/rss.xml", "departments/emergency/"),
-    ("fr/departments/emergency/atom.xml", "fr/departments/emergency/"),
+    ("fr/departments/lab/rss.xml", "fr/departments/lab/"),
 ])
 def test_self_link_is_where_the_feed_is_published_and_link_is_the_page(built, path, page):
     _, _, files = built
@@ -310,8 +309,8 @@ def test_dates_carry_a_numeric_offset_and_the_feed_date_is_the_newest_statement(
     assert atom.findtext(f"{ATOM}updated") == "2026-01-14T09:00:00+01:00"
     assert atom.find(f"{ATOM}entry").findtext(f"{ATOM}published") == "2026-01-14T09:00:00+01:00"
     # A department feed is as new as its own newest statement.
-    lab = ET.fromstring(files["departments/lab/atom.xml"])
-    assert lab.findtext(f"{ATOM}updated") == "2026-01-05T08:00:00+01:00"
+    lab = ET.fromstring(files["departments/lab/rss.xml"]).find("channel")
+    assert lab.findtext("lastBuildDate") == "Mon, 05 Jan 2026 08:00:00 +0100"
 
 
 def test_content_opens_with_the_departments_and_their_status_in_words(built):
@@ -360,7 +359,7 @@ def test_department_feed_holds_only_statements_that_mention_it(built):
     assert parsed.feed.title == "Urgences — AZ Voorbeeld — Status"
     assert [e.id for e in parsed.entries] == [permalink("fr", i) for i in
                                               ("2026-01-14-0700-spoed-dicht", "2026-01-13-0632-servers-offline")]
-    assert [e.id for e in parse(files["departments/pharmacy/atom.xml"]).entries] == \
+    assert [e.id for e in parse(files["departments/pharmacy/rss.xml"]).entries] == \
         [permalink("nl", "2026-01-13-1200-apotheek-inventaris")]
 
 

@@ -90,7 +90,7 @@ def test_every_file_gets_one_cache_rule_and_one_policy(built):
     ("/incidents/2026-01-13-0632-offline/", False), ("/fr/updates/2026-01-13-0632-offline/", False),
     ("/departments/lab/", False), ("/about/", False), ("/sitemap.xml", False),
     ("/rss.xml", True), ("/atom.xml", True), ("/fr/rss.xml", True), ("/en/atom.xml", True),
-    ("/departments/lab/rss.xml", True), ("/en/departments/emergency/atom.xml", True),
+    ("/departments/lab/rss.xml", True), ("/en/departments/emergency/rss.xml", True),
     ("/planned.ics", True), ("/fr/planned.ics", True),
     ("/api/v2/summary.json", True), ("/api/v2/incidents/unresolved.json", True),
     ("/badges/status.svg", True), ("/badges/lab.svg", True),

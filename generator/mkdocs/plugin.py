@@ -37,7 +37,7 @@ from ..render.text import clean
 from ..render.writer import PageWriter, slotted_pages
 from ..validate import load_site
 from .config import StatuspressConfig
-from .theme_fixes import LANGUAGE_404, PatchedLoader, generated_html, not_found_context
+from .theme_fixes import LANGUAGE_404, THEME_SPRITE, PatchedLoader, generated_html, not_found_context, theme_icons
 from .publish import Publication, PublishError
 from .wrap import set_page_meta, slotted_page
 
@@ -65,6 +65,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         self.pending = None  # (HTML, JSON-LD) of the status page MkDocs is rendering
         self.shells = {}  # (lang, kind) -> the slotted theme page
         self.theme = None
+        self.loader = None  # the theme's, which knows the icons the pages refer to
         self.script_hashes = set()  # of every page's inline scripts, for the _headers policy
         self.publication = None
 
@@ -181,7 +182,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
     def on_env(self, env, config, files):
         # A global, not page context: the 404 page is rendered without a page context.
         env.globals["statuspress_material_js"] = self.material_js
-        env.loader = PatchedLoader(env.loader)
+        env.loader = self.loader = PatchedLoader(env.loader, theme_icons(config.theme))
         env.bytecode_cache = env.bytecode_cache or template_cache()
         # A 404 page per language; hosts serve the root one, in the default language, for every miss.
         for code in self.site.languages[1:]:
@@ -294,10 +295,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         if rendered is not None and rendered.kind == "department":
             base = f"{self.site.prefix(code)}departments/{rendered.key}/"
             name = self.site.department_name(rendered.key, code)
-            feeds += [
-                {"type": "application/rss+xml", "href": f"{base}rss.xml", "title": f"{name} (RSS)"},
-                {"type": "application/atom+xml", "href": f"{base}atom.xml", "title": f"{name} (Atom)"},
-            ]
+            feeds.append({"type": "application/rss+xml", "href": f"{base}rss.xml", "title": f"{name} (RSS)"})
         context["statuspress"] = {
             "status_page": rendered is not None,
             "lang": code,
@@ -366,6 +364,10 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
             with open(target, "wb") as fp:
                 fp.write(content)
         self._close_writer()
+        sprite = os.path.join(staging, *THEME_SPRITE.split("/"))
+        os.makedirs(os.path.dirname(sprite), exist_ok=True)
+        with open(sprite, "wb") as fp:
+            fp.write(self.loader.sprite())
         self._write_publishing_files(config, staging)
         if _strict_warnings(config):
             # MkDocs raises its strict-mode Abort only after this event: stay unpublished, and

@@ -4,7 +4,7 @@ Material's base.html writes `<html>` and its two toggle checkboxes outside any b
 HTML checker rejects `autocomplete` on a checkbox, and the W3C asks for `dir` on `<html>` (not
 only on `<body>`) so that the whole document, title included, reads in the right direction.
 Rather than copy the 260-line template (and miss Material's fixes), its source is amended as it
-is loaded; tests/test_html_valid.py fails if a Material release changes the text matched here.
+is loaded; tests/test_theme_fixes.py fails if a Material release changes the text matched here.
 """
 from __future__ import annotations
 
@@ -23,17 +23,59 @@ _HTML_TAG = re.compile(r'<html lang="\{\{ lang\.t\(\'language\'\) \}\}"')
 _CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input\b[^>]*\btype="checkbox"[^>]*?)\s+autocomplete="off"')
 
 
+# Material's inline helpers serve its bundle (storage, the palette toggle) and its content tabs.
+# Status pages load neither the bundle nor tabs: thousands of pages need not carry 1.2 KB of
+# script that never runs (nor the policy hashes that allow it).
+_WITH_BUNDLE = "statuspress_material_js and not (statuspress and statuspress.status_page)"
+_ONLY_IF = {
+    "partials/javascripts/base.html": _WITH_BUNDLE,
+    "partials/javascripts/palette.html": _WITH_BUNDLE,
+    "partials/javascripts/content.html": "not (statuspress and statuspress.status_page)",
+}
+
+
+# The theme's icons in the header and the navigation drawer (logo, languages) are inline SVG,
+# the logo twice: about 900 bytes on each of thousands of status pages. There they refer to
+# one cached file of symbols instead, as our status shapes do (render/icons.py).
+THEME_SPRITE = "assets/statuspress-theme.svg"
+_SVG = re.compile(r"\A\s*(?:\{#.*?#\}\s*)?<svg\b([^>]*)>(.*)</svg>\s*\Z", re.S)
+_VIEW_BOX = re.compile(r'\bviewBox="([^"]+)"')
+
+
+def theme_icons(theme) -> list[str]:
+    """The icons Material draws on every page, by name (`material/menu`)."""
+    icon = theme.get("icon") or {}
+    names = [icon.get("alternate") or "material/translate"]  # (the menu's is shorter than a reference)
+    if not theme.get("logo"):
+        names.append(icon.get("logo") or "material/library")
+    return names
+
+
+# On a status page the table of contents is hidden (it would hold only the title) and nothing
+# opens Material's dialog: neither is written, rather than written hidden on every page.
+_TOC_SIDEBAR = '{% if "toc.integrate" not in features %}'
+_DIALOG = re.compile(r'<div class="md-dialog" data-md-component="dialog">\s*'
+                     r'<div class="md-dialog__inner md-typeset"></div>\s*</div>')
+_ON_STATUS_PAGE = "(statuspress and statuspress.status_page)"
+
+
 def patch_base(source: str) -> str:
     source = _HTML_TAG.sub(lambda m: m[0] + ' dir="{{ config.theme.direction or lang.t(\'direction\') }}"',
                            source, count=1)
+    source = source.replace(_TOC_SIDEBAR, '{% if "toc.integrate" not in features and not ('
+                            f'{_ON_STATUS_PAGE} and page.meta and "toc" in (page.meta.hide or [])) %}}', 1)
+    source = _DIALOG.sub(lambda m: f"{{% if not {_ON_STATUS_PAGE} %}}{m[0]}{{% endif %}}", source, count=1)
     return _CHECKBOX_AUTOCOMPLETE.sub(r"\1", source)
 
 
 class PatchedLoader(jinja2.BaseLoader):
-    """The theme's loader, with Material's base.html amended and `<lang>/404.html` served by 404.html."""
+    """The theme's loader, with Material's base.html amended, its inline scripts only where they
+    run, and `<lang>/404.html` served by 404.html."""
 
-    def __init__(self, inner: jinja2.BaseLoader):
+    def __init__(self, inner: jinja2.BaseLoader, icons=()):
         self.inner = inner
+        self.icons = {f".icons/{name}.svg": re.sub(r"[^A-Za-z0-9-]", "-", name) for name in icons}
+        self.symbols = {}  # of the icons loaded: id -> <symbol>, for THEME_SPRITE
 
     def get_source(self, environment, template):
         if _LANGUAGE_404.match(template):
@@ -41,7 +83,25 @@ class PatchedLoader(jinja2.BaseLoader):
         source, filename, uptodate = self.inner.get_source(environment, template)
         if template == "base.html":
             source = patch_base(source)
+        elif template in _ONLY_IF:
+            source = f"{{% if {_ONLY_IF[template]} %}}{source}{{% endif %}}"
+        elif template in self.icons:
+            source = self._icon(template, source)
         return source, filename, uptodate
+
+    def _icon(self, template: str, source: str) -> str:
+        svg, view_box = _SVG.match(source), _VIEW_BOX.search(source)
+        if not svg or not view_box or "{" in svg[2]:
+            return source  # not a plain drawing: left inline
+        name = self.icons[template]
+        self.symbols[name] = f'<symbol id="{name}" viewBox="{view_box[1]}">{svg[2].strip()}</symbol>'
+        use = (f'<svg viewBox="{view_box[1]}">'
+               f'<use href="{{{{ \'{THEME_SPRITE}\' | url }}}}#{name}"/></svg>')
+        return f"{{% if statuspress and statuspress.status_page %}}{use}{{% else %}}{source}{{% endif %}}"
+
+    def sprite(self) -> bytes:
+        symbols = "".join(self.symbols[name] for name in sorted(self.symbols))
+        return f'<svg xmlns="http://www.w3.org/2000/svg">{symbols}</svg>\n'.encode()
 
     def list_templates(self):
         return self.inner.list_templates()

@@ -40,7 +40,9 @@ def xml_text(text: str) -> str:
 
 
 def files(snapshot: Snapshot, languages: dict[str, Language]) -> dict[str, bytes]:
-    """Every feed of the site: per language, the whole site and each department, RSS and Atom."""
+    """Every feed of the site: per language, the whole site's in RSS and Atom, and each
+    department's in RSS. Every feed reader reads RSS; a second format of each department's feed
+    doubled the weight of a multilingual site's feeds for no reader that needs it."""
     site = snapshot.site
     result = {}
     for code in site.languages:
@@ -49,7 +51,7 @@ def files(snapshot: Snapshot, languages: dict[str, Language]) -> dict[str, bytes
         scopes = [(None, snapshot.statements)]
         scopes += [(dept, snapshot.mentioning(dept)) for dept in site.departments]
         for dept, statements in scopes:
-            for kind in ("rss", "atom"):
+            for kind in ("rss", "atom") if dept is None else ("rss",):
                 result[urls.feed(site, code, kind, dept)] = _feed(snapshot, lang, kind, statements, dept, entries)
     return result
 

@@ -39,8 +39,7 @@ CORS_PATHS = (
     "/api/*", "/badges/*",
     "/rss.xml", "/atom.xml", "/planned.ics",
     "/:lang/rss.xml", "/:lang/atom.xml", "/:lang/planned.ics",
-    "/departments/:dept/rss.xml", "/departments/:dept/atom.xml",
-    "/:lang/departments/:dept/rss.xml", "/:lang/departments/:dept/atom.xml",
+    "/departments/:dept/rss.xml", "/:lang/departments/:dept/rss.xml",
 )
 ADMIN = "admin"
 

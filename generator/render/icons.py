@@ -24,7 +24,7 @@ _PATHS = {
 def icon(name: str, sprite_url: str) -> str:
     """An SVG drawing the symbol `name` of the sprite at `sprite_url` (relative to the page),
     hidden from screen readers: the words next to it carry the meaning."""
-    return (f'<svg class="sp-icon" width="20" height="20" aria-hidden="true" focusable="false">'
+    return (f'<svg class="sp-icon" width="20" height="20" aria-hidden="true">'
             f'<use href="{escape(sprite_url)}#{name}"/></svg>')
 
 

@@ -1,0 +1,98 @@
+"""Material's templates as amended when loaded (mkdocs/theme_fixes.py): the text matched is still
+in the installed Material, and a status page carries none of what only Material's bundle uses."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import jinja2
+import lxml.etree
+import lxml.html
+import material
+import pytest
+
+from generator.mkdocs import theme_fixes
+
+ROOT = Path(__file__).resolve().parent.parent
+MATERIAL = Path(material.__file__).parent / "templates"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_every_amendment_still_matches_materials_base_template():
+    source = (MATERIAL / "base.html").read_text(encoding="utf-8")
+    patched = theme_fixes.patch_base(source)
+    assert 'class="no-js"' in patched and "<html lang=\"{{ lang.t('language') }}\" dir=" in patched
+    assert 'autocomplete="off"' in source and 'autocomplete="off"' not in patched
+    assert patched.count('"toc" in (page.meta.hide or [])') == 1
+    assert re.search(r'\{% if not \(statuspress and statuspress.status_page\) %\}<div class="md-dialog"', patched)
+    jinja2.Environment().parse(patched)  # still a template
+
+
+@pytest.mark.parametrize("name", ["partials/javascripts/base.html", "partials/javascripts/palette.html",
+                                  "partials/javascripts/content.html"])
+def test_inline_scripts_are_wrapped_in_a_condition(name):
+    loader = theme_fixes.PatchedLoader(jinja2.FileSystemLoader(str(MATERIAL)))
+    source, _, _ = loader.get_source(jinja2.Environment(), name)
+    assert source.startswith("{% if ") and source.endswith("{% endif %}") and "<script>" in source
+
+
+def test_theme_icons_become_references_and_symbols():
+    names = theme_fixes.theme_icons({"icon": {"logo": "material/hospital-building"}})
+    assert names == ["material/translate", "material/hospital-building"]
+    assert theme_fixes.theme_icons({"logo": "images/logo.png"}) == ["material/translate"]  # an image stays
+    loader = theme_fixes.PatchedLoader(jinja2.FileSystemLoader(str(MATERIAL)), names)
+    env = jinja2.Environment(loader=loader)
+    source, _, _ = loader.get_source(env, ".icons/material/hospital-building.svg")
+    assert "statuspress-theme.svg" in source and "{% else %}<svg" in source
+    sprite = lxml.etree.fromstring(loader.sprite())
+    symbols = {s.get("id"): s for s in sprite.iter(f"{SVG}symbol")}
+    assert list(symbols) == ["material-hospital-building"]
+    assert symbols["material-hospital-building"].get("viewBox") == "0 0 24 24"
+    assert symbols["material-hospital-building"].find(f"{SVG}path") is not None
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    site = tmp_path_factory.mktemp("theme") / "site"
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(ROOT / "mkdocs.yml"),
+                             "-d", str(site)], cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, "SOURCE_DATE_EPOCH": "1768471200",
+                                 "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def _status_pages(site: Path) -> list[Path]:
+    pages = [site / "index.html", site / "fr" / "history" / "index.html"]
+    for folder in ("updates", "incidents", "departments"):
+        pages.append(next((site / "en" / folder).glob("*/index.html")))
+    return pages
+
+
+def test_status_pages_carry_only_what_runs(built):
+    sprite = lxml.etree.fromstring((built / theme_fixes.THEME_SPRITE).read_bytes())
+    symbols = {s.get("id") for s in sprite.iter(f"{SVG}symbol")}
+    assert {"material-translate", "material-hospital-building"} <= symbols
+    for path in _status_pages(built):
+        text = path.read_text(encoding="utf-8")
+        doc = lxml.html.fromstring(text)
+        scripts = doc.xpath("//script[not(@src)]")
+        assert [s.get("type") for s in scripts] == ["application/ld+json"] * len(scripts), path
+        assert "script-src 'self';" in doc.xpath('//meta[@http-equiv="Content-Security-Policy"]/@content')[0]
+        assert not doc.cssselect(".md-dialog, .md-sidebar--secondary"), path
+        header = doc.cssselect(".md-header")[0]
+        for use in header.cssselect("svg use"):
+            href, _, symbol = use.get("href").partition("#")
+            assert href.endswith("assets/statuspress-theme.svg") and symbol in symbols, path
+            assert (path.parent / href).resolve() == (built / theme_fixes.THEME_SPRITE).resolve()
+        assert len(header.cssselect("svg use")) == 2, path  # the logo, the language button
+        assert not header.xpath(".//svg/path[string-length(@d) > 150]"), path  # no long inline drawing
+
+
+def test_hand_written_pages_keep_materials_page(built):
+    """A page of docs/ is Material's own: its dialog and table of contents stay."""
+    doc = lxml.html.fromstring((built / "about" / "index.html").read_bytes())
+    assert doc.cssselect(".md-dialog") and doc.cssselect(".md-sidebar--secondary")
