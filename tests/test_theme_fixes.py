@@ -96,3 +96,23 @@ def test_hand_written_pages_keep_materials_page(built):
     """A page of docs/ is Material's own: its dialog and table of contents stay."""
     doc = lxml.html.fromstring((built / "about" / "index.html").read_bytes())
     assert doc.cssselect(".md-dialog") and doc.cssselect(".md-sidebar--secondary")
+
+
+def test_theme_files_listed_without_hidden_folders():
+    """MkDocs copies every theme file but hidden ones: the listing skips Material's `.icons`
+    folder (14,000 files) and gives MkDocs the same files as the plain loader."""
+    import fnmatch
+
+    from mkdocs.utils import markdown_extensions
+
+    inner = jinja2.FileSystemLoader([str(MATERIAL), str(ROOT / "generator" / "mkdocs" / "theme")])
+    ours = theme_fixes.PatchedLoader(inner).list_templates()
+    skipped = [".*", "*/.*", "*.py", "*.pyc", "*.html", "*readme*", "mkdocs_theme.yml", "locales/*",
+               *(f"*{x}" for x in markdown_extensions)]
+
+    def copied(names):
+        return [n for n in names if not any(fnmatch.fnmatch(n.lower(), p) for p in skipped)]
+
+    assert copied(ours) == copied(inner.list_templates())
+    assert "assets/statuspress.js" in ours and "base.html" in ours
+    assert not [n for n in ours if n.startswith(".icons/")]

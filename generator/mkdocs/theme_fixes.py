@@ -9,12 +9,12 @@ is loaded; tests/test_theme_fixes.py fails if a Material release changes the tex
 from __future__ import annotations
 
 import html
+import os
 import re
 from datetime import datetime
 from urllib.parse import urlsplit
 
 import jinja2
-from babel.dates import get_timezone_location
 from mkdocs.utils import normalize_url
 
 LANGUAGE_404 = "{lang}/404.html"
@@ -104,7 +104,18 @@ class PatchedLoader(jinja2.BaseLoader):
         return f'<svg xmlns="http://www.w3.org/2000/svg">{symbols}</svg>\n'.encode()
 
     def list_templates(self):
-        return self.inner.list_templates()
+        """The theme's files, without those in hidden folders (Material's 14,000 `.icons`):
+        MkDocs lists them only to skip every hidden path (add_files_from_theme)."""
+        if not isinstance(self.inner, jinja2.FileSystemLoader):
+            return self.inner.list_templates()
+        found = set()
+        for top in self.inner.searchpath:
+            for folder, subfolders, names in os.walk(top, followlinks=self.inner.followlinks):
+                subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+                relative = os.path.relpath(folder, top).replace(os.sep, "/")
+                prefix = "" if relative == "." else relative + "/"
+                found.update(prefix + name for name in names)
+        return sorted(found)
 
 
 def not_found_context(template_name: str, site, languages, config) -> dict | None:
@@ -148,5 +159,5 @@ def generated_html(language, now: datetime) -> str:
     """ "Page generated: <time>" with the zone, for the footer of every page: a site whose
     rebuilds stopped must not look like a quiet one."""
     moment = f'<time datetime="{now.isoformat()}">{html.escape(language.datetime(now))}</time>'
-    zone = html.escape(get_timezone_location(language.zone, locale=language.locale))
+    zone = html.escape(language.zone_location)
     return f'{language.gettext("Page generated: %(time)s") % {"time": moment}} ({zone})'

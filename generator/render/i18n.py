@@ -9,12 +9,12 @@ from __future__ import annotations
 import gettext as _gettext
 import io
 from datetime import datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_time, format_timedelta, get_datetime_format
+from babel.dates import format_date, format_time, format_timedelta, get_datetime_format, get_timezone_location
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -91,6 +91,11 @@ class Language:
         self.zone = ZoneInfo(timezone)
         self.translations = translations(code)
         self._formatted: dict[tuple, str] = {}  # Babel formatting is slow; a site shows each time often
+
+    @cached_property
+    def zone_location(self) -> str:
+        """The time zone as its place ("Belgique"), for "(time: Belgium)"; asked for by every page."""
+        return get_timezone_location(self.zone, locale=self.locale)
 
     @property
     def rtl(self) -> bool:

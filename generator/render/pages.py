@@ -15,7 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import jinja2
-from babel.dates import format_skeleton, get_timezone_location
+from babel.dates import format_skeleton
 from markupsafe import Markup, escape
 
 from ..compute import Snapshot
@@ -263,7 +263,7 @@ class PageRenderer:
                             zone_name=self.zone_name(), days=OVERVIEW_DAYS)
 
     def zone_name(self) -> str:
-        return get_timezone_location(self.lang.zone, locale=self.lang.locale)
+        return self.lang.zone_location
 
     def subscribe(self) -> PlannedPage:
         return self._render("subscribe.html", urls.subscribe(self.site, self.lang.code), "subscribe", "subscribe",
