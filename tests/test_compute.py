@@ -32,6 +32,24 @@ def test_update_with_no_incident_phase_departments_or_planned_is_a_notice():
     assert snapshot.group_of(notice) is None
 
 
+def test_statements_mentioning_a_department_by_status_or_note_in_any_language():
+    statements = [
+        statement("2026-01-13-0800-a", "2026-01-13 08:00", departments={"lab": "offline"}),
+        statement("2026-01-13-0900-b", "2026-01-13 09:00", notes={"emergency": "Kom enkel bij nood."}),
+        statement("2026-01-13-1000-c", "2026-01-13 10:00", incident="2026-01-13-0800-a",
+                  departments={"lab": "reduced"}, notes={"lab": "Trager."}),
+        statement("2026-01-13-1100-d", "2026-01-13 11:00", translations={"fr": {"emergency": "Urgences seulement."}}),
+        statement("2026-01-13-1200-e", "2026-01-13 12:00"),
+    ]
+    snapshot = compute(SITE, statements, at("2026-01-13 14:00"))
+    ids = {dept: [s.id[-1] for s in snapshot.mentioning(dept)] for dept in ("lab", "emergency", "mug")}
+    assert ids == {"lab": ["a", "c"], "emergency": ["b", "d"], "mug": []}  # oldest first, each once
+    for dept in SITE.departments:
+        assert snapshot.mentioning(dept) == [s for s in snapshot.statements if s.mentions(dept)]
+    snapshot.mentioning("lab").clear()  # a caller's list is its own
+    assert len(snapshot.mentioning("lab")) == 2
+
+
 @pytest.mark.parametrize("keys", [{"phase": "investigating"}, {"departments": {"lab": "degraded"}},
                                   {"phase": "identified", "departments": {"lab": "offline"}}],
                          ids=["phase", "departments", "both"])

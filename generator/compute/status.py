@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime, timezone
 
 from ..model import SEVERITY, Site, Statement, Window, worst
@@ -204,7 +205,17 @@ class Snapshot:
 
     def mentioning(self, dept: str) -> list[Statement]:
         """Published statements that name `dept`, oldest first."""
-        return [s for s in self.statements if s.mentions(dept)]
+        return list(self._mentioning.get(dept, ()))
+
+    @cached_property
+    def _mentioning(self) -> dict[str, list[Statement]]:
+        # One pass for every department: each department page and feed, in every language, asks.
+        index: dict[str, list[Statement]] = {}
+        for statement in self.statements:
+            named = set(statement.departments).union(*(text.notes for text in statement.texts.values()))
+            for dept in named:
+                index.setdefault(dept, []).append(statement)
+        return index
 
 
 def _department_statuses(site: Site, groups, when: datetime, with_notes: bool = True) -> dict[str, DepartmentStatus]:
