@@ -22,8 +22,10 @@ class Loaded:
     updates_dir: Path | None = None
 
 
-def load_site(options: dict, *, site_name: str, site_url: str | None, config_file: Path | None) -> Loaded:
-    """The site, its valid statements, and every problem: per file, then along the timeline."""
+def load_site(options: dict, *, site_name: str, site_url: str | None, config_file: Path | None,
+              cache: dict | None = None) -> Loaded:
+    """The site, its valid statements, and every problem: per file, then along the timeline.
+    `cache`: see `read_updates` (for one site's repeated reads, as the preview does)."""
     site, problems = read_site(options, site_name=site_name, site_url=site_url, config_file=config_file)
     # `mkdocs serve` sets site_url to its own address before this runs: only a build can lack it.
     problems.extend(missing_site_url(site_url, config_file))
@@ -31,7 +33,7 @@ def load_site(options: dict, *, site_name: str, site_url: str | None, config_fil
     updates_dir = root / options.get("updates_dir", "updates")
     loaded = Loaded(site=site, problems=problems, updates_dir=updates_dir)
     if site is not None:
-        loaded.statements, more = read_updates(updates_dir, site, config_file=config_file)
+        loaded.statements, more = read_updates(updates_dir, site, config_file=config_file, cache=cache)
         problems.extend(more)
         for path, line, message in body_problems_of(loaded.statements):
             problems.add(path, line, message)

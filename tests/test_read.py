@@ -1,8 +1,10 @@
 """Reading updates/ and the site set-up: every SPEC error rule, located at file:line."""
 from __future__ import annotations
 
-from datetime import timedelta
+import os
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -720,3 +722,69 @@ def test_site_config_of_the_example():
     assert site.departments["emergency"].group == "noord"
     assert site.department_name("mug", "fr") == "SMUR"
     assert site.url == "https://status.az-scheldeland.example/"
+
+
+# -- the preview's cache of files read ------------------------------------------------------------
+
+def _statement(title: str, date: str = "2026-01-13T06:32:00+01:00", extra: str = "") -> str:
+    return f"---\ntitle: {title}\ndate: {date}\ndepartments: {{lab: offline}}\n{extra}---\nDe tekst.\n"
+
+
+def _read_both(updates: Path, cache: dict):
+    """With the cache, and without: both must give the same statements and problems."""
+    cached = read_updates(updates, SITE, cache=cache)
+    fresh = read_updates(updates, SITE)
+    assert cached[0] == fresh[0] and listing(cached[1].sorted()) == listing(fresh[1].sorted())
+    return cached
+
+
+def test_cache_gives_what_reading_gives_and_sees_every_change(tmp_path):
+    updates = tmp_path / "updates"
+    one = write(updates, "2026-01-13-0632-a.md", _statement("Eerste"))
+    two = write(updates, "2026-01-13-0700-b.md", _statement("Tweede", "2026-01-13T07:00:00+01:00"))
+    fr = write(updates, "2026-01-13-0632-a.fr.md", "---\ntitle: Premier\n---\nLe texte.\n")
+    cache = {}
+    statements, problems = _read_both(updates, cache)
+    assert [s.text("fr").title for s in statements] == ["Premier", "Tweede"] and not problems
+    assert set(cache) == {one, two, fr}
+
+    one.write_text(_statement("Eerste, verbeterd"), encoding="utf-8")
+    fr.write_text("---\ntitle: Premier, corrigé\n---\nLe texte.\n", encoding="utf-8")
+    statements, _ = _read_both(updates, cache)
+    assert [s.text("fr").title for s in statements] == ["Premier, corrigé", "Tweede"]
+    assert statements[0].text("nl").title == "Eerste, verbeterd"
+
+    # A mistake is reported at every read, never kept; once fixed the file is read again.
+    two.write_text(_statement("Tweede", "2026-01-13T07:00:00", extra="departmens: {lab: offline}\n"),
+                   encoding="utf-8")
+    for _ in range(2):
+        statements, problems = _read_both(updates, cache)
+        assert [s.id for s in statements] == ["2026-01-13-0632-a"] and len(problems.errors) == 2
+        assert two not in cache
+    two.write_text(_statement("Tweede", "2026-01-13T07:00:00+01:00"), encoding="utf-8")
+    assert len(_read_both(updates, cache)[0]) == 2
+
+    two.unlink()
+    fr.unlink()
+    statements, _ = _read_both(updates, cache)
+    assert [(s.id, s.text("fr").title) for s in statements] == [("2026-01-13-0632-a", "Eerste, verbeterd")]
+
+
+def test_cache_spares_an_unchanged_file_and_never_keeps_a_date_too_far_ahead(tmp_path):
+    updates = tmp_path / "updates"
+    path = write(updates, "2026-01-13-0632-a.md", _statement("Eerste"))
+    cache = {}
+    read_updates(updates, SITE, cache=cache)
+    # The same size, time and file: taken as unchanged, so not parsed again.
+    stat = path.stat()
+    path.write_text(_statement("Andere"), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert read_updates(updates, SITE, cache=cache)[0][0].text("nl").title == "Eerste"
+    assert read_updates(updates, SITE)[0][0].text("nl").title == "Andere"
+
+    # Dated two days ahead without an embargo: an error at each read while it is.
+    ahead = (datetime.now(timezone.utc) + timedelta(days=2)).astimezone(ZoneInfo("Europe/Brussels"))
+    later = write(updates, "2026-01-13-0700-later.md", _statement("Later", ahead.isoformat(timespec="minutes")))
+    for _ in range(2):
+        problems = read_updates(updates, SITE, cache=cache)[1]
+        assert [p.path for p in problems.errors] == [later] and later not in cache

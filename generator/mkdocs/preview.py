@@ -84,6 +84,7 @@ class Preview:
         self.theme_signature = self.updates_signature = None
         self.pages = {}  # site path -> PlannedPage, of the statements on disk now
         self.outputs = None  # feeds, API, calendar, badges of the statements on disk now
+        self.read_cache = {}  # see read_updates: files unchanged since last read are not parsed again
         self.version = 0
         self.mount = "/"
         self.checked = -CHECK_EVERY  # when the files were last looked at
@@ -138,6 +139,7 @@ class Preview:
         finally:
             config.plugins.on_shutdown()
         self.plugin = config.plugins["statuspress"]
+        self.read_cache = {}  # of the statement files as read for this configuration
         self._read_statements()
 
     def _problems(self) -> str:
@@ -150,7 +152,7 @@ class Preview:
         plugin = self.plugin
         config = plugin.theme[0]
         loaded = load_site(dict(plugin.config), site_name=config.site_name, site_url=config.site_url,
-                           config_file=self.config_file)
+                           config_file=self.config_file, cache=self.read_cache)
         errors = [p for p in loaded.problems.sorted() if p.is_error]
         if errors:
             self.problems = "\n".join(p.format(self.config_file.parent) for p in errors)

@@ -254,11 +254,13 @@ def _missing_folder(updates_dir: Path, config_file: Path | None, problems: Probl
 
 
 def read_updates(updates_dir: Path, site: Site, *, present: datetime | None = None,
-                 config_file: Path | None = None) -> tuple[list[Statement], Problems]:
+                 config_file: Path | None = None, cache: dict | None = None) -> tuple[list[Statement], Problems]:
     """Every statement in `updates_dir`, and every problem found, all in one pass.
 
     `present` is the real time (now when None), not the build's SOURCE_DATE_EPOCH: a statement dated
     more than a day after it needs `embargo: true`. `config_file` (mkdocs.yml) locates a missing folder.
+    `cache`, a dict kept between calls for one site (the preview's), spares parsing again a file
+    that has not changed since it was read without any problem.
     """
     problems = Problems()
     present = present or datetime.now(timezone.utc)
@@ -282,17 +284,10 @@ def read_updates(updates_dir: Path, site: Site, *, present: datetime | None = No
                                       "rename one of the files (ids must be unique across all subfolders)")
                 continue
             default_paths[stmt_id] = path
-        reader = _FileReader(path, problems, site, is_translation=lang is not None)
-        loaded = reader.load()
-        if loaded is None:
+        read = _read_cached(path, site, lang, present, problems, cache)
+        if read is None:
             continue
-        node, body = loaded
-        errors_before = len(problems.errors)
-        fields = reader.mapping(node)
-        for key, (key_node, _) in fields.items():
-            if key not in (LANGUAGE_KEYS if lang else DEFAULT_FILE_KEYS):
-                reader.unknown_key(key, key_node)
-        text = _read_text(reader, node, fields, body, lang or site.default_language)
+        text, entry = read
         if lang:
             key = (stmt_id, lang)
             if key in seen_translation:
@@ -303,13 +298,7 @@ def read_updates(updates_dir: Path, site: Site, *, present: datetime | None = No
             if text is not None:
                 translations.append((stmt_id, lang, text, path))
             continue
-        entry = _read_statement_fields(reader, node, fields)
-        entry["embargo"] = _check_publishable(reader, fields, entry, present)
-        if len(problems.errors) > errors_before:
-            entry["invalid"] = True  # any error in its file: never publish half a statement
-        entry["path"] = path
-        entry["text"] = text
-        defaults[stmt_id] = entry
+        defaults[stmt_id] = {**entry, "text": text}
 
     texts: dict[str, dict[str, Text]] = {}
     for stmt_id, lang, text, path in translations:
@@ -333,6 +322,56 @@ def read_updates(updates_dir: Path, site: Site, *, present: datetime | None = No
         ))
     statements.sort(key=lambda s: s.sort_key)
     return statements, problems
+
+
+def _read_cached(path: Path, site: Site, lang: str | None, present: datetime, problems: Problems,
+                 cache: dict | None) -> tuple[Text | None, dict | None] | None:
+    """`_read_file`, from `cache` when the file is as it was when read there without a problem.
+
+    Only a file without any problem is kept: its problems need not be kept, and one that passed
+    the 24-hour check at some moment passes it at any later one.
+    """
+    if cache is None:
+        return _read_file(path, site, lang, present, problems)
+    try:
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    except OSError:
+        stamp = None
+    kept = cache.get(path)
+    if stamp is not None and kept is not None and kept[0] == stamp:
+        return kept[1]
+    before = len(problems)
+    read = _read_file(path, site, lang, present, problems)
+    if stamp is not None and read is not None and len(problems) == before:
+        cache[path] = (stamp, read)
+    else:
+        cache.pop(path, None)
+    return read
+
+
+def _read_file(path: Path, site: Site, lang: str | None, present: datetime,
+               problems: Problems) -> tuple[Text | None, dict | None] | None:
+    """(text, the statement's fields; None for a translation) of one file; None when it cannot be read."""
+    reader = _FileReader(path, problems, site, is_translation=lang is not None)
+    loaded = reader.load()
+    if loaded is None:
+        return None
+    node, body = loaded
+    errors_before = len(problems.errors)
+    fields = reader.mapping(node)
+    for key, (key_node, _) in fields.items():
+        if key not in (LANGUAGE_KEYS if lang else DEFAULT_FILE_KEYS):
+            reader.unknown_key(key, key_node)
+    text = _read_text(reader, node, fields, body, lang or site.default_language)
+    if lang:
+        return text, None
+    entry = _read_statement_fields(reader, node, fields)
+    entry["embargo"] = _check_publishable(reader, fields, entry, present)
+    if len(problems.errors) > errors_before:
+        entry["invalid"] = True  # any error in its file: never publish half a statement
+    entry["path"] = path
+    return text, entry
 
 
 def _check_publishable(reader: _FileReader, fields, entry: dict, present: datetime) -> bool:
