@@ -324,3 +324,14 @@ def test_overlong_title_and_summary_are_located_problems(small_site):
     assert checked.returncode == 1
     assert "updates/2026-01-13-0632-x.md:2: the title is 400 characters long" in checked.stderr
     assert "updates/2026-01-13-0632-x.md:4: the summary is 1,199 characters long" in checked.stderr
+
+
+@pytest.mark.parametrize("text", ["", "Spoed dicht", "الطوارئ 🚑", "a\x00b", "a\u202eb", "x\ufffey",
+                                  "\U0001fffe", "🚑\U0010ffff", "🚑 ok", "<p>markup</p>\t\n", "\x85", "\ud800"])
+def test_is_clean_says_whether_clean_changes_anything(text):
+    from markupsafe import Markup
+
+    from generator.render.text import clean, has_unwanted, is_clean
+
+    assert is_clean(text) == (clean(text) == text) == (not has_unwanted(text))
+    assert is_clean(Markup(text)) == is_clean(text)

@@ -26,7 +26,7 @@ from .cache import template_cache
 from .i18n import Language
 from .icons import SPRITE, icon
 from .markdown import render_markdown
-from .text import clean, clean_line
+from .text import clean, clean_line, is_clean
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -83,7 +83,10 @@ def _printable(value):
         # of times in a large build.
         return _clean_short(value) if len(value) < 200 else clean(value)
     if isinstance(value, Markup):
-        return Markup(clean(str(value)))
+        # A macro's output is printed again by the template that calls it: once clean, it is
+        # returned as it is, not copied twice over.
+        text = str(value)  # a plain copy, whose size tells at once whether to look for astral characters
+        return value if is_clean(text) else Markup(clean(text))
     return clean(value) if isinstance(value, str) else value
 
 
