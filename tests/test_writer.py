@@ -14,7 +14,7 @@ import pytest
 
 from generator.render import shell
 from generator.render.pages import plan_pages, render_pages
-from generator.render.writer import BATCH, PageWriter, slotted_pages
+from generator.render.writer import BATCH, PageWriter, batches, slotted_pages
 from outputs_helpers import build
 
 REPO = Path(__file__).resolve().parents[1]
@@ -31,6 +31,24 @@ def snapshot(tmp_path_factory):
 def _shells(pages):
     return {(p.page.lang, p.page.kind): shell.Slotted.of(f"<!-- {p.page.lang} {p.page.kind} -->{THEME}")
             for p in pages}
+
+
+def test_batches_cover_every_page_once_and_never_split_an_incident(snapshot):
+    snapshot, languages = snapshot
+    pages = slotted_pages(plan_pages(snapshot, languages), snapshot)
+    runs = batches(pages, snapshot)
+    assert runs[0][0] == 0 and runs[-1][1] == len(pages)
+    assert all(end == start for (_, end), (start, _) in zip(runs, runs[1:]))  # contiguous
+    assert all(end - start >= BATCH for start, end in runs[:-1])
+    group_of = {s.id: s.group_id for s in snapshot.statements}
+    where = {}  # (language, incident) -> the batches holding its pages
+    for number, (start, end) in enumerate(runs):
+        for planned in pages[start:end]:
+            page = planned.page
+            key = (page.lang, group_of.get(page.key) or page.key if page.kind == "update" else page.key)
+            where.setdefault(key, set()).add(number)
+    assert all(len(numbers) == 1 for numbers in where.values())
+    assert any(len([k for k in where if k[0] == lang]) > 1 for lang in languages)  # several incidents
 
 
 def test_both_processes_write_and_every_page_is_its_slotted_page_filled(snapshot, tmp_path, monkeypatch):

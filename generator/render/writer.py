@@ -30,8 +30,8 @@ from .outputs import render_outputs
 from .pages import PlannedPage, RenderedPage, plan_pages
 from .shell import Slotted, fits, values
 
-BATCH = 16  # pages taken at a time
-_TOKEN = struct.Struct(">I")  # a batch's first page, as the token pipe carries it
+BATCH = 16  # pages taken at a time, at least (see batches)
+_TOKEN = struct.Struct(">I")  # a batch's number, as the token pipe carries it
 # A second process costs a Python start-up and a copy of the statements (a third of a second
 # of CPU): below this many pages one process writes them for less. Tests lower it.
 WORKER_FROM = 1000
@@ -56,13 +56,30 @@ def slotted(page: RenderedPage, site: Site) -> bool:
 
 
 def slotted_pages(planned: list[PlannedPage], snapshot: Snapshot) -> list[PlannedPage]:
-    """The pages to write from slotted theme pages, each incident's next to its statements':
-    a batch then holds pages showing the same statements, whose Markdown its process has
-    already converted (each process remembers the conversions it made)."""
+    """The pages to write from slotted theme pages, each incident's next to its statements'."""
+    group = _group_of(snapshot)
+    return sorted((p for p in planned if slotted(p.page, snapshot.site)), key=group)
+
+
+def _group_of(snapshot: Snapshot) -> Callable[[PlannedPage], tuple[str, str]]:
+    """(language, incident) of a page: a statement's, or the incident's own."""
     group_of = {s.id: s.group_id for s in snapshot.statements}
-    pages = [p for p in planned if slotted(p.page, snapshot.site)]
-    return sorted(pages, key=lambda p: (p.page.lang, (group_of.get(p.page.key) or p.page.key)
-                                        if p.page.kind == "update" else p.page.key))
+    return lambda p: (p.page.lang, (group_of.get(p.page.key) or p.page.key) if p.page.kind == "update"
+                      else p.page.key)
+
+
+def batches(pages: list[PlannedPage], snapshot: Snapshot) -> list[tuple[int, int]]:
+    """(start, end) of consecutive runs of `pages` (in slotted_pages' order) of at least BATCH
+    pages, cut only between incidents: all the pages showing an incident's statements go to one
+    process, which converts their Markdown once (a cut inside an incident had both processes
+    convert it: a fifth more CPU at 5,000 statements)."""
+    group = _group_of(snapshot)
+    result, start = [], 0
+    for i in range(1, len(pages) + 1):
+        if i == len(pages) or (i - start >= BATCH and group(pages[i]) != group(pages[i - 1])):
+            result.append((start, i))
+            start = i
+    return result
 
 
 def filled(planned: PlannedPage, shell: Slotted) -> str:
@@ -80,12 +97,14 @@ def write_page(staging: str, planned: PlannedPage, shell: Slotted) -> None:
         fp.write(text.encode("utf-8", errors="xmlcharrefreplace"))
 
 
-def write_claimed(staging: str, pages: list[PlannedPage], shells: dict[tuple[str, str], Slotted],
-                  claim: Callable[[], int]) -> int:
-    """Writes batches of `pages` until the counter runs past them; how many this process wrote."""
+def write_claimed(staging: str, pages: list[PlannedPage], runs: list[tuple[int, int]],
+                  shells: dict[tuple[str, str], Slotted], claim: Callable[[], int]) -> int:
+    """Writes the batches (`runs` of `pages`) it claims until the counter runs past them; how
+    many pages this process wrote."""
     written = 0
-    while (start := claim()) < len(pages):
-        for planned in pages[start:start + BATCH]:
+    while (number := claim()) < len(runs):
+        start, end = runs[number]
+        for planned in pages[start:end]:
             write_page(staging, planned, shells[(planned.page.lang, planned.page.kind)])
             written += 1
     return written
@@ -138,7 +157,8 @@ def work(parent: int, tokens: int) -> None:
         written = 0
         if shells is not None:  # None: the build ended first
             pages = slotted_pages(plan_pages(snapshot, _languages(snapshot)), snapshot)
-            written = write_claimed(staging, pages, shells, partial(_pipe_claimer(tokens), len(pages)))
+            runs = batches(pages, snapshot)
+            written = write_claimed(staging, pages, runs, shells, partial(_pipe_claimer(tokens), len(runs)))
         pickle.dump(("done", outputs, written), outbox, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # handed to the build, which reports it and fails
         pickle.dump(("error", traceback.format_exc(), 0), outbox)
@@ -161,8 +181,9 @@ class PageWriter:
         self._process = None
         self._outputs = None
         self._shells = None
-        next_batch = iter(range(0, len(pages), BATCH))
-        self._claim = lambda: next(next_batch, len(pages))
+        self._runs = batches(pages, snapshot)
+        next_batch = iter(range(len(self._runs)))
+        self._claim = lambda: next(next_batch, len(self._runs))
         if (os.cpu_count() or 1) < 2 or len(pages) < worker_from():
             return
         # Batches are handed out as tokens in a pipe that both processes read from.
@@ -173,7 +194,7 @@ class PageWriter:
         self._process = subprocess.Popen(
             [sys.executable, "-m", "generator.render.writer", str(os.getpid()), str(self._tokens)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, pass_fds=(self._tokens,), env=env)
-        self._claim = partial(_pipe_claimer(self._tokens), len(pages))
+        self._claim = partial(_pipe_claimer(self._tokens), len(self._runs))
         self._ready = threading.Event()
         # Fed from a thread: the worker reads its input only once it has started up, and the
         # build has better things to do meanwhile.
@@ -188,8 +209,8 @@ class PageWriter:
             pickle.dump(self._shells, self._process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
             self._process.stdin.close()
             if self._shells is not None:
-                for start in range(0, len(self._pages), BATCH):
-                    os.write(self._tokens_in, _TOKEN.pack(start))
+                for number in range(len(self._runs)):
+                    os.write(self._tokens_in, _TOKEN.pack(number))
         except OSError:  # the worker is gone; the build finds out when it reads its answer
             pass
         finally:
@@ -216,7 +237,7 @@ class PageWriter:
     def finish(self) -> tuple[int, int]:
         """Writes this process's share of the pages, then waits for the worker's; how many
         pages each wrote."""
-        mine = write_claimed(self._staging, self._pages, self._shells, self._claim)
+        mine = write_claimed(self._staging, self._pages, self._runs, self._shells, self._claim)
         theirs = 0
         if self._process is not None:
             self._outputs, theirs = self._answer()
