@@ -358,16 +358,9 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
     def on_post_build(self, config):
         staging = config.site_dir
         self.writer.finish()  # this process's share of the slotted pages, and the worker's
-        for path, content in self.writer.outputs().items():
-            target = os.path.join(staging, *path.split("/"))
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            with open(target, "wb") as fp:
-                fp.write(content)
+        _write_files(staging, self.writer.outputs())
         self._close_writer()
-        sprite = os.path.join(staging, *THEME_SPRITE.split("/"))
-        os.makedirs(os.path.dirname(sprite), exist_ok=True)
-        with open(sprite, "wb") as fp:
-            fp.write(self.loader.sprite())
+        _write_files(staging, {THEME_SPRITE: self.loader.sprite()})
         self._write_publishing_files(config, staging)
         if _strict_warnings(config):
             # MkDocs raises its strict-mode Abort only after this event: stay unpublished, and
@@ -386,11 +379,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         """The browser editor (admin/) and the hosts' header rules (_headers), last: the rules
         cover every file of the finished tree."""
         repo = github_repository(config.repo_url)
-        for path, content in admin_files(self.site, repo, updates_dir=self.config.updates_dir).items():
-            target = os.path.join(staging, *path.split("/"))
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            with open(target, "wb") as fp:
-                fp.write(content)
+        _write_files(staging, admin_files(self.site, repo, updates_dir=self.config.updates_dir))
         with open(os.path.join(staging, "_headers"), "wb") as fp:
             # The header allows every page's inline scripts (a meta tag narrows it per page), and
             # adds what only a header can carry.
@@ -412,6 +401,15 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         if self.writer is not None:
             self.writer.close()
             self.writer = None
+
+
+def _write_files(staging: str, files: dict[str, bytes]) -> None:
+    """`files` (site path -> bytes) into the staging folder."""
+    for path, content in files.items():
+        target = os.path.join(staging, *path.split("/"))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as fp:
+            fp.write(content)
 
 
 def _no_markdown(page):

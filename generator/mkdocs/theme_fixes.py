@@ -23,14 +23,16 @@ _HTML_TAG = re.compile(r'<html lang="\{\{ lang\.t\(\'language\'\) \}\}"')
 _CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input\b[^>]*\btype="checkbox"[^>]*?)\s+autocomplete="off"')
 
 
+# The template test that a page is one of our status pages (the 404 pages included).
+_ON_STATUS_PAGE = "(statuspress and statuspress.status_page)"
 # Material's inline helpers serve its bundle (storage, the palette toggle) and its content tabs.
 # Status pages load neither the bundle nor tabs: thousands of pages need not carry 1.2 KB of
 # script that never runs (nor the policy hashes that allow it).
-_WITH_BUNDLE = "statuspress_material_js and not (statuspress and statuspress.status_page)"
+_WITH_BUNDLE = f"statuspress_material_js and not {_ON_STATUS_PAGE}"
 _ONLY_IF = {
     "partials/javascripts/base.html": _WITH_BUNDLE,
     "partials/javascripts/palette.html": _WITH_BUNDLE,
-    "partials/javascripts/content.html": "not (statuspress and statuspress.status_page)",
+    "partials/javascripts/content.html": f"not {_ON_STATUS_PAGE}",
 }
 
 
@@ -56,7 +58,6 @@ def theme_icons(theme) -> list[str]:
 _TOC_SIDEBAR = '{% if "toc.integrate" not in features %}'
 _DIALOG = re.compile(r'<div class="md-dialog" data-md-component="dialog">\s*'
                      r'<div class="md-dialog__inner md-typeset"></div>\s*</div>')
-_ON_STATUS_PAGE = "(statuspress and statuspress.status_page)"
 
 
 def patch_base(source: str) -> str:
@@ -97,7 +98,7 @@ class PatchedLoader(jinja2.BaseLoader):
         self.symbols[name] = f'<symbol id="{name}" viewBox="{view_box[1]}">{svg[2].strip()}</symbol>'
         use = (f'<svg viewBox="{view_box[1]}">'
                f'<use href="{{{{ \'{THEME_SPRITE}\' | url }}}}#{name}"/></svg>')
-        return f"{{% if statuspress and statuspress.status_page %}}{use}{{% else %}}{source}{{% endif %}}"
+        return f"{{% if {_ON_STATUS_PAGE} %}}{use}{{% else %}}{source}{{% endif %}}"
 
     def sprite(self) -> bytes:
         symbols = "".join(self.symbols[name] for name in sorted(self.symbols))

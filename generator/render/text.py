@@ -21,8 +21,7 @@ _SURROGATES = "\ud800-\udfff"
 # Embeddings, overrides and isolates: they reorder the text around them.
 _BIDI = "\u202a-\u202e\u2066-\u2069"
 
-_UNWANTED = re.compile(f"[{_CONTROLS}{_SURROGATES}{_NONCHARACTERS}{_BIDI}]")
-# The same set in two parts, for speed: `re` tests a class of BMP characters against a bitmap,
+# The unwanted characters in two sets, for speed: `re` tests a class of BMP characters against a bitmap,
 # but one holding astral characters against a list of ranges, character by character (a
 # whole page took a millisecond). Astral noncharacters are searched only where any is possible.
 _UNWANTED_BMP = re.compile(f"[{_CONTROLS}{_SURROGATES}{_NONCHARACTERS[:_NONCHARACTERS.index(chr(0x1FFFE))]}{_BIDI}]")
@@ -53,12 +52,11 @@ def clean_line(text: str) -> str:
 
 
 def has_unwanted(text: str) -> bool:
-    return _UNWANTED.search(text) is not None
+    return not is_clean(text)
 
 
 def is_clean(text: str) -> bool:
-    """Whether `clean(text)` is `text`: a scan, without making a copy (`has_unwanted`'s answer,
-    faster on text without astral characters)."""
+    """Whether `clean(text)` is `text`: a scan, without making a copy."""
     if _UNWANTED_BMP.search(text):
         return False
     return not (_may_be_astral(text) and _UNWANTED_ASTRAL.search(text))
