@@ -252,6 +252,8 @@ def test_skip_link_shows_on_first_tab(site, new_page, lang):
     target = focused["href"]
     assert target.startswith("#") and page.locator(target).count() == 1, f"skip link target {target}"
     page.keyboard.press("Enter")
+    # The address changes with the jump; the page object hears of it a moment later.
+    page.wait_for_url(re.compile(re.escape(target) + "$"), timeout=3000)
     assert page.url.endswith(target)
 
 
