@@ -31,6 +31,22 @@ def test_every_amendment_still_matches_materials_base_template():
     jinja2.Environment().parse(patched)  # still a template
 
 
+@pytest.mark.parametrize("name", sorted(theme_fixes._BUNDLE_ONLY))
+def test_bundle_hooks_are_found_in_materials_templates(name):
+    """Each template amended still carries hooks for the bundle, and every one is made conditional."""
+    source = (MATERIAL / name).read_text(encoding="utf-8")
+    patched = theme_fixes.without_bundle_hooks(source)
+    hooks = re.findall(r'data-md-component="[^"{]*"|data-md-scrollfix', source)
+    assert hooks
+    conditional = re.findall(r'\{% if not \(statuspress and statuspress.status_page\) %\}\s*'
+                             r'(data-md-component="[^"{]*"|data-md-scrollfix)', patched)
+    assert len(conditional) == len(hooks), name
+    if name == "partials/header.html":
+        assert re.search(r'\{% if not \(statuspress and statuspress.status_page\) %\}'
+                         r'<div class="md-header__topic"[^>]*header-topic', patched)
+    jinja2.Environment().parse(patched)
+
+
 @pytest.mark.parametrize("name", ["partials/javascripts/base.html", "partials/javascripts/palette.html",
                                   "partials/javascripts/content.html"])
 def test_inline_scripts_are_wrapped_in_a_condition(name):
@@ -83,6 +99,9 @@ def test_status_pages_carry_only_what_runs(built):
         assert [s.get("type") for s in scripts] == ["application/ld+json"] * len(scripts), path
         assert "script-src 'self';" in doc.xpath('//meta[@http-equiv="Content-Security-Policy"]/@content')[0]
         assert not doc.cssselect(".md-dialog, .md-sidebar--secondary"), path
+        # Nothing only Material's scripts read: no component hooks, no hidden second header title.
+        assert not doc.xpath("//*[@data-md-component or @data-md-scrollfix]"), path
+        assert len(doc.cssselect(".md-header__topic")) == 1, path
         header = doc.cssselect(".md-header")[0]
         for use in header.cssselect("svg use"):
             href, _, symbol = use.get("href").partition("#")
@@ -96,6 +115,7 @@ def test_hand_written_pages_keep_materials_page(built):
     """A page of docs/ is Material's own: its dialog and table of contents stay."""
     doc = lxml.html.fromstring((built / "about" / "index.html").read_bytes())
     assert doc.cssselect(".md-dialog") and doc.cssselect(".md-sidebar--secondary")
+    assert doc.xpath('//*[@data-md-component="header-topic"]') and doc.xpath('//*[@data-md-component="content"]')
 
 
 def test_theme_files_listed_without_hidden_folders():

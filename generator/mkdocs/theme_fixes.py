@@ -60,6 +60,21 @@ _DIALOG = re.compile(r'<div class="md-dialog" data-md-component="dialog">\s*'
                      r'<div class="md-dialog__inner md-typeset"></div>\s*</div>')
 
 
+# Hooks and parts that only Material's bundle uses: `data-md-component` names what its scripts
+# attach to (its style sheet never reads them), and the header's second topic (the page title)
+# stays invisible until a script shows it on scrolling. A status page, which never loads the
+# bundle, carries none of them: half a kilobyte on each of thousands of pages.
+_BUNDLE_ONLY = {"base.html", "partials/header.html", "partials/nav.html", "partials/nav-item.html"}
+_HOOK = re.compile(r'\s+data-md-component="[^"{]*"(?:\s+data-md-type="(?:navigation|toc)")?|\s+data-md-scrollfix\b')
+_HEADER_TOPIC = re.compile(r'<div class="md-header__topic" data-md-component="header-topic">.*?</div>', re.S)
+
+
+def without_bundle_hooks(source: str) -> str:
+    """`source` with what only Material's bundle uses left out on status pages."""
+    source = _HEADER_TOPIC.sub(lambda m: f"{{% if not {_ON_STATUS_PAGE} %}}{m[0]}{{% endif %}}", source, count=1)
+    return _HOOK.sub(lambda m: f"{{% if not {_ON_STATUS_PAGE} %}}{m[0]}{{% endif %}}", source)
+
+
 def patch_base(source: str) -> str:
     source = _HTML_TAG.sub(lambda m: m[0] + ' dir="{{ config.theme.direction or lang.t(\'direction\') }}"',
                            source, count=1)
@@ -84,6 +99,8 @@ class PatchedLoader(jinja2.BaseLoader):
         source, filename, uptodate = self.inner.get_source(environment, template)
         if template == "base.html":
             source = patch_base(source)
+        if template in _BUNDLE_ONLY:
+            source = without_bundle_hooks(source)
         elif template in _ONLY_IF:
             source = f"{{% if {_ONLY_IF[template]} %}}{source}{{% endif %}}"
         elif template in self.icons:

@@ -32,9 +32,11 @@ from .shell import Slotted, fits, values
 
 BATCH = 16  # pages taken at a time, at least (see batches)
 _TOKEN = struct.Struct(">I")  # a batch's number, as the token pipe carries it
-# A second process costs a Python start-up and a copy of the statements (a third of a second
-# of CPU): below this many pages one process writes them for less. Tests lower it.
-WORKER_FROM = 1000
+# A second process costs a Python start-up, a copy of the statements and its own plan of the
+# pages (half a second of CPU). Below this many pages one process takes about a second longer
+# and less CPU in all; from here on, the second core is what keeps a large build fast. Tests
+# lower it.
+WORKER_FROM = 2000
 _WORKER_FROM = "STATUSPRESS_WORKER_FROM"
 SLOTTED_KINDS = ("update", "incident")  # thousands of them; the other kinds go through MkDocs
 # Tests build a site once with and once without slotted pages, and compare every byte.
