@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from functools import cache, lru_cache, partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -176,6 +176,7 @@ class PageRenderer:
         self.lang = lang
         self.env = env
         self._statuses: dict[tuple[str, str, str], Markup] = {}
+        self._times: dict[tuple, Markup] = {}
 
     @property
     def strips(self) -> dict[str, list[Day]]:
@@ -199,6 +200,7 @@ class PageRenderer:
             urls=urls,
             icon=partial(icon, sprite_url=urls.relative(path, SPRITE)),
             status_html=partial(self.status_html, urls.relative(path, SPRITE)),
+            time_html=self.time_html,
             markdown=render_markdown,
             language_name=_language_name,
             direction_of=_direction,
@@ -217,6 +219,17 @@ class PageRenderer:
             found = self._statuses[key] = Markup(
                 f'<{tag} class="sp-status sp-status--{escape(value)}">{icon(value, sprite_url)}'
                 f'<span class="sp-status__text">{escape(self.lang.status(value))}</span></{tag}>')
+        return found
+
+    def time_html(self, when: datetime) -> Markup:
+        """A moment as `<time>`, in words of this language: a function, not a template macro,
+        because pages print thousands of them, many the same (a macro call costs more than
+        formatting)."""
+        key = (when, when.utcoffset())  # equal moments in other zones are written otherwise
+        found = self._times.get(key)
+        if found is None:
+            found = self._times[key] = Markup('<time datetime="{}">{}</time>').format(
+                clean(when.isoformat()), clean(self.lang.datetime(when)))
         return found
 
     def status_sentence(self) -> str:
