@@ -332,3 +332,27 @@ def test_bad_options_are_reported_with_their_line(tmp_path):
     assert reported(9, "unknown key 'phne'", "did you mean 'phone'"), messages
     assert reported(11, "advice item 3"), messages
     assert reported(12, "email_signup", "https://"), messages
+
+
+def test_a_statement_made_at_the_build_moment_keeps_its_own_offset(tmp_path):
+    """Times are written once per moment and reused: the statement's "+01:00" and the generation
+    time's UTC are the same instant, and each must still be written as it was given."""
+    from conftest import SMALL_CONFIG
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(SMALL_CONFIG.format(languages="[nl, en]"), encoding="utf-8")
+    write_statement(tmp_path / "updates", "2026-01-14-1200-now.md", """
+        ---
+        title: Nu
+        date: 2026-01-14T12:00:00+01:00
+        departments: {lab: reduced}
+        ---
+        Net gebeurd.
+        """)
+    result = mkdocs_build(tmp_path / "mkdocs.yml", tmp_path / "site", when=NOW)
+    assert result.returncode == 0, result.stderr
+    for page in ("index.html", "en/index.html", "updates/2026-01-14-1200-now/index.html"):
+        doc = parse(tmp_path / "site" / page)
+        assert {t.get("datetime") for t in doc.cssselect(".sp-generated time, .sp-footer-generated time")} == \
+            {"2026-01-14T11:00:00+00:00"}, page
+        stated = doc.cssselect(".sp-updated > time, .sp-meta time")
+        assert stated and {t.get("datetime") for t in stated} == {"2026-01-14T12:00:00+01:00"}, page

@@ -99,9 +99,9 @@ class PatchedLoader(jinja2.BaseLoader):
         source, filename, uptodate = self.inner.get_source(environment, template)
         if template == "base.html":
             source = patch_base(source)
-        if template in _BUNDLE_ONLY:
+        if template in _BUNDLE_ONLY:  # base.html among them
             source = without_bundle_hooks(source)
-        elif template in _ONLY_IF:
+        if template in _ONLY_IF:
             source = f"{{% if {_ONLY_IF[template]} %}}{source}{{% endif %}}"
         elif template in self.icons:
             source = self._icon(template, source)
