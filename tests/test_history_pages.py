@@ -282,7 +282,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason=f"browser tests need Chromium at {CHROMIUM}")
-def test_month_pages_pass_axe(built):
+def test_month_pages_pass_axe_and_fit_a_phone(built):
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
     site = built / "site"
@@ -305,6 +305,12 @@ def test_month_pages_pass_axe(built):
                         results = Axe().run(page, options=options)
                         assert results.violations_count == 0, f"/{path} ({scheme}):\n{results.generate_report()}"
                         page.close()
+                    # The narrowest phone: nothing wider than the screen, the month links included.
+                    page = browser.new_page(viewport={"width": 320, "height": 640})
+                    page.goto(base + path)
+                    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), path
+                    assert page.locator(".sp-month-nav a").count() > 0, path
+                    page.close()
             finally:
                 browser.close()
     finally:
