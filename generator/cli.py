@@ -16,6 +16,7 @@ from .compute.checks import publication_warnings
 from .compute.status import BuildTimeError
 from .model import PHASES, STATUSES
 from .read import Problems
+from .read.dates import MomentError, parse_moment
 from .read.problems import did_you_mean, one_of
 from .terminal import status_report
 from .validate import load_site
@@ -136,7 +137,7 @@ def _escape_property(text: str) -> str:
 @main.command()
 @CONFIG_OPTION
 @click.option("--at", "at", metavar="TIME",
-              help="The moment to show, such as 2026-01-20T21:00 (site time zone unless an offset is given); "
+              help="The moment to show, such as 2026-01-20T21:00+01:00 (with its UTC offset, or Z); "
                    "default: now.")
 def status(config_file: Path, at: str | None):
     """Print what the site shows at a moment: departments, open incidents, closures, held-back statements."""
@@ -146,12 +147,11 @@ def status(config_file: Path, at: str | None):
 
 
 def _parse_time(value: str, zone: ZoneInfo, option: str) -> datetime:
+    """A time given on the command line, in the same strict form as in a statement (read/dates.py)."""
     try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date and time such as 2026-01-13T06:32 or "
-                                 "2026-01-13T06:32:00+01:00", param_hint=option)
-    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
+        return parse_moment(value, zone.key, option)
+    except MomentError as exc:
+        raise click.BadParameter(str(exc), param_hint=option) from None
 
 
 def _now() -> datetime:
@@ -188,8 +188,8 @@ def _yaml_text(value: str) -> str:
 @click.option("--set", "sets", metavar="DEPT=STATUS", multiple=True,
               help="A department's status from this statement on, such as emergency=reduced; repeatable.")
 @click.option("--phase", type=click.Choice(PHASES))
-@click.option("--date", "when", help="Publication time (ISO 8601; site time zone unless an offset is given); "
-              "default: now.")
+@click.option("--date", "when", help="Publication time, such as 2026-01-20T21:00+01:00 (with its UTC offset, "
+              "or Z; written in the site's time zone); default: now.")
 @click.option("--translate", metavar="LANGS", help="Create translation stubs for these languages, such as fr,en.")
 @click.option("--translations", is_flag=True, help="Create translation stubs for every other language.")
 def new(title: str, config_file: Path, incident: str | None, sets: tuple[str, ...], phase: str | None,
@@ -209,23 +209,25 @@ def new(title: str, config_file: Path, incident: str | None, sets: tuple[str, ..
 
     snapshot = compute(site, statements, _now())
     lang = site.default_language
-    open_incidents = snapshot.active_incidents
-    listed = "; ".join(f"{i.id} (\"{i.title(lang)}\")" for i in open_incidents) or "none"
+    # What a new statement may follow up: open incidents, and planned closures not over yet (to change
+    # or cancel one, a statement names it; the menu once listed incidents only).
+    followable = [*snapshot.active_incidents, *snapshot.upcoming_closures]
+    listed = "; ".join(_followable(g, lang) for g in followable) or "none"
     if incident is not None:
         known = {s.group_id for s in statements if s.group_id}
         if incident not in known:
             raise click.BadParameter(
                 f"there is no incident or planned closure '{incident}'{did_you_mean(incident, known)}. "
-                f"Open incidents: {listed}. To start a new incident, leave out --incident.",
+                f"Open incidents and planned closures: {listed}. To start a new incident, leave out --incident.",
                 param_hint="--incident")
-    elif open_incidents and sys.stdin.isatty():
-        click.echo("Open incidents:")
-        for number, open_incident in enumerate(open_incidents, 1):
-            click.echo(f"  {number}) {open_incident.id}: \"{open_incident.title(lang)}\" ({open_incident.phase})")
+    elif followable and sys.stdin.isatty():
+        click.echo("Open incidents and planned closures:")
+        for number, group in enumerate(followable, 1):
+            click.echo(f"  {number}) {_followable(group, lang)}")
         click.echo("  0) none: a new incident, or a notice")
-        choice = click.prompt("Follow up which one?", type=click.IntRange(0, len(open_incidents)), default=0)
+        choice = click.prompt("Follow up which one?", type=click.IntRange(0, len(followable)), default=0)
         if choice:
-            incident = open_incidents[choice - 1].id
+            incident = followable[choice - 1].id
 
     stmt_id = f"{date:%Y-%m-%d-%H%M}-{slugify(title)}"
     folder = updates_dir / f"{date:%Y}" if (updates_dir / f"{date:%Y}").is_dir() else updates_dir
@@ -242,6 +244,16 @@ def new(title: str, config_file: Path, incident: str | None, sets: tuple[str, ..
             fp.write(text)
         click.echo(f"created {path}")
     click.echo("Write the text and the summary, then run `statuspress status` to see what the site will show.")
+
+
+def _followable(group, lang: str) -> str:
+    """`id: "title" (what it is)`, one line of the menu `new` shows."""
+    if group.kind == "planned":
+        window = group.window
+        when = f"{window.start.isoformat(timespec='minutes')} to {window.end.isoformat(timespec='minutes')}"
+        return (f"{group.id}: \"{group.title(lang)}\" (planned closure, {when}; "
+                f"{', '.join(group.departments)})")
+    return f"{group.id}: \"{group.title(lang)}\" (incident, {group.phase}; {', '.join(group.holds)})"
 
 
 def _parse_sets(sets: tuple[str, ...], site) -> dict[str, str]:

@@ -143,7 +143,7 @@ class Statement:
     phase: str | None = None
     departments: dict[str, str] = field(default_factory=dict)
     planned: Window | None = None
-    embargo: bool = False  # a date more than a day ahead is deliberate
+    embargo: bool = False  # a date more than 15 minutes ahead of the real present is deliberate
     # key -> line of that key in the default-language file, so later checks can point at it.
     lines: dict[str, int] = field(default_factory=dict, compare=False)
 

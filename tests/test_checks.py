@@ -71,8 +71,9 @@ def test_resolved_follow_up_without_incident_is_an_error_naming_the_open_inciden
     assert (problem["line"], problem["severity"]) == (4, "error")  # the `phase` line
     message = problem["message"]
     assert "names no 'incident'" in message and "already 'resolved'" in message
-    assert "'cyberaanval-2026-01' (\"Cyberaanval op het ziekenhuis\")" in message
-    assert "for emergency" in message
+    assert ("the open incident 'cyberaanval-2026-01' (\"Cyberaanval op het ziekenhuis\"; emergency: offline, "
+            "lab: reduced)") in message
+    assert "while emergency is held by" in message
     assert "write 'incident: cyberaanval-2026-01'" in message
 
 
@@ -113,7 +114,7 @@ def test_monitoring_opener_naming_a_department_an_open_incident_holds_is_an_erro
     assert code == 1
     (problem,) = about(problems, "2026-01-14-0900-labo.md")
     assert problem["line"] == 4
-    assert "already 'monitoring'" in problem["message"] and "for lab:" in problem["message"]
+    assert "already 'monitoring'" in problem["message"] and "while lab is held by" in problem["message"]
 
 
 def test_resolved_opener_after_the_fact_with_no_open_incident_involved_is_a_warning(small_site):

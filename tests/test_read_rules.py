@@ -118,11 +118,15 @@ def test_dates_outside_2000_to_2100_are_refused(tmp_path, date, planned_end, lin
 # --- embargo ---------------------------------------------------------------------------------------
 
 
-def test_a_date_more_than_a_day_ahead_needs_an_embargo(tmp_path):
-    ahead = (PRESENT + timedelta(days=3)).astimezone(timezone(timedelta(hours=1)))
-    paths, statements, problems = read_at(tmp_path, {"a.md": statement(ahead.isoformat())})
-    problem_at(problems, paths["a.md"], 3, "3 days from now", "more than 24 hours", "typo", "'embargo: true'")
-    assert statements == []
+def test_a_date_more_than_15_minutes_ahead_needs_an_embargo(tmp_path):
+    """SPEC: 15 minutes, an error (it was 24 hours, a warning: a statement dated tomorrow vanished until then)."""
+    for ahead, words in ((timedelta(days=3), "3 days"), (timedelta(hours=20), "20 hours"),
+                         (timedelta(minutes=20), "20 minutes")):
+        date = (PRESENT + ahead).astimezone(timezone(timedelta(hours=1)))
+        paths, statements, problems = read_at(tmp_path, {"a.md": statement(date.isoformat())})
+        problem_at(problems, paths["a.md"], 3, f"{words} ahead of the present", "correct the date",
+                   "add a line 'embargo: true'")
+        assert statements == []
 
 
 def test_an_embargo_allows_it_and_is_kept(tmp_path):
@@ -133,8 +137,8 @@ def test_an_embargo_allows_it_and_is_kept(tmp_path):
     assert [s.embargo for s in statements] == [True]
 
 
-def test_less_than_a_day_ahead_needs_no_embargo(tmp_path):
-    ahead = (PRESENT + timedelta(hours=23)).astimezone(timezone(timedelta(hours=1)))
+def test_less_than_15_minutes_ahead_needs_no_embargo(tmp_path):
+    ahead = (PRESENT + timedelta(minutes=14)).astimezone(timezone(timedelta(hours=1)))
     _, statements, problems = read_at(tmp_path, {"a.md": statement(ahead.isoformat())})
     assert list(problems) == [], listing(problems)
     assert [s.embargo for s in statements] == [False]
@@ -162,7 +166,7 @@ def test_the_present_is_the_real_clock_not_source_date_epoch(tmp_path, monkeypat
     paths, statements, problems = read_at(tmp_path, {"a.md": statement(yesterday),
                                                      "b.md": statement(next_year)}, present=None)
     assert [p.path for p in problems.errors] == [paths["b.md"]], listing(problems)
-    problem_at(problems, paths["b.md"], 3, "days from now", "'embargo: true'")
+    problem_at(problems, paths["b.md"], 3, "days ahead of the present", "'embargo: true'")
     assert [s.id for s in statements] == ["a"]
 
 

@@ -17,6 +17,7 @@ import yaml
 
 from ..model import ID_PATTERN, PHASES, STATUSES, Site, Statement, Text, Window
 from . import front_matter
+from .dates import MomentError, format_offset, parse_moment
 from .files import read_bytes, statement_files
 from .problems import Problems, did_you_mean, one_of
 
@@ -31,8 +32,10 @@ TEMPLATE_BODY = "Write the statement here."
 
 # Dates outside these years are typos, and years 1 and 9999 overflow when converted to UTC.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-# Further ahead than this, a statement is held back; without `embargo: true` that is a typo.
-EMBARGO_MARGIN = timedelta(hours=24)
+# Further ahead of the real present than this, a statement dated without `embargo: true` is a typo (a
+# statement dated tomorrow instead of today vanished until tomorrow with a green build): 15 minutes
+# leave room for a clock a little fast and for writing "10:00" at 09:50 for a statement out at 10:00.
+EMBARGO_MARGIN = timedelta(minutes=15)
 
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -46,12 +49,6 @@ def is_untouched_stub(title: str | None, body: str) -> bool:
 def _shown(text: str) -> str:
     """`text` with invisible characters (a newline in a file name) written as escapes."""
     return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
-
-
-def _offset(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds()) // 60
-    sign = "-" if minutes < 0 else "+"
-    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 @lru_cache(maxsize=None)
@@ -134,26 +131,20 @@ class _FileReader:
         return value or None
 
     def datetime(self, node: yaml.Node, key: str, check_offset: bool = True) -> datetime | None:
+        """The moment a scalar writes in the strict form (dates.py); YAML's own reading of it is never used:
+        the front matter is composed untyped, so `node.value` is the text as written."""
         if not isinstance(node, yaml.ScalarNode) or not node.value.strip():
             self.error(node, f"'{key}' must be a date and time with a UTC offset, such as {EXAMPLE_DATE}")
             return None
         raw = node.value.strip()
         try:
-            value = datetime.fromisoformat(raw)
-        except ValueError:
-            self.error(node, f"'{key}: {raw}' is not a real date and time: write it as {EXAMPLE_DATE}")
-            return None
-        if "T" not in raw.upper() and " " not in raw:
-            self.error(node, f"'{key}: {raw}' has no time of day: write it as {EXAMPLE_DATE}")
+            value = parse_moment(raw, self.site.timezone, key)
+        except MomentError as exc:
+            self.error(node, str(exc))
             return None
         if not FIRST_YEAR <= value.year <= LAST_YEAR:
             self.error(node, f"'{key}: {raw}' is in the year {value.year}, before {FIRST_YEAR} or after "
                              f"{LAST_YEAR}: correct the year")
-            return None
-        if value.tzinfo is None:
-            right = _offset(_zone(self.site.timezone).utcoffset(value))
-            self.error(node, f"'{key}: {raw}' has no UTC offset: add the offset of {self.site.timezone} on that "
-                             f"date, '{right}' (write {value.isoformat()}{right})")
             return None
         if check_offset:
             self.check_offset(node, key, value)
@@ -174,8 +165,8 @@ class _FileReader:
             self.error(node, f"'{key}: {raw}' does not exist in {self.site.timezone}: the clocks skip that hour "
                              f"on {wall:%Y-%m-%d}; write {local.isoformat()} (the same moment)")
             return
-        self.error(node, f"'{key}: {raw}' has the UTC offset {_offset(value.utcoffset())}, but "
-                         f"{self.site.timezone} is at {_offset(right)} on {wall:%Y-%m-%d}: write "
+        self.error(node, f"'{key}: {raw}' has the UTC offset {format_offset(value.utcoffset())}, but "
+                         f"{self.site.timezone} is at {format_offset(right)} on {wall:%Y-%m-%d}: write "
                          f"{wall.replace(tzinfo=timezone(right)).isoformat()} (or end the time with 'Z' for UTC)")
 
     def department_map(self, node: yaml.Node, key: str, statuses: bool,
@@ -258,7 +249,7 @@ def read_updates(updates_dir: Path, site: Site, *, present: datetime | None = No
     """Every statement in `updates_dir`, and every problem found, all in one pass.
 
     `present` is the real time (now when None), not the build's SOURCE_DATE_EPOCH: a statement dated
-    more than a day after it needs `embargo: true`. `config_file` (mkdocs.yml) locates a missing folder.
+    more than 15 minutes after it needs `embargo: true`. `config_file` (mkdocs.yml) locates a missing folder.
     `cache`, a dict kept between calls for one site (the preview's), spares parsing again a file
     that has not changed since it was read without any problem.
     """
@@ -329,7 +320,7 @@ def _read_cached(path: Path, site: Site, lang: str | None, present: datetime, pr
     """`_read_file`, from `cache` when the file is as it was when read there without a problem.
 
     Only a file without any problem is kept: its problems need not be kept, and one that passed
-    the 24-hour check at some moment passes it at any later one.
+    the 15-minute check at some moment passes it at any later one.
     """
     if cache is None:
         return _read_file(path, site, lang, present, problems)
@@ -386,9 +377,11 @@ def _check_publishable(reader: _FileReader, fields, entry: dict, present: dateti
     date = entry.get("date")
     if date is not None and not embargo and date - present > EMBARGO_MARGIN:
         ahead = date - present
-        reader.error(fields["date"][1], f"'date: {fields['date'][1].value.strip()}' is {_duration(ahead)} from now: a statement "
-                                        "dated more than 24 hours ahead is held back until then; correct the date "
-                                        "(a typo in the year or month?), or add 'embargo: true' if it must wait")
+        raw = fields["date"][1].value.strip()
+        reader.error(fields["date"][1], f"'date: {raw}' is {_duration(ahead)} ahead of the present: it would be held "
+                                        "back until then without a word; correct the date (today's date? a typo in "
+                                        "the day, month or year?), or add a line 'embargo: true' if it must wait "
+                                        "until then")
     if entry.get("phase") == "resolved" and "departments" in fields:
         departments = fields["departments"][1]
         for key_node, _ in departments.value if isinstance(departments, yaml.MappingNode) else ():
@@ -404,7 +397,9 @@ def _check_publishable(reader: _FileReader, fields, entry: dict, present: dateti
 def _duration(delta: timedelta) -> str:
     if delta >= timedelta(days=2):
         return f"{delta.days} days"
-    return f"{int(delta.total_seconds() // 3600)} hours"
+    if delta >= timedelta(hours=2):
+        return f"{int(delta.total_seconds() // 3600)} hours"
+    return f"{int(delta.total_seconds() // 60)} minutes"
 
 
 def _read_text(reader: _FileReader, node, fields, body: str, lang: str) -> Text | None:
