@@ -149,7 +149,7 @@ def status(config_file: Path, at: str | None):
 def _parse_time(value: str, zone: ZoneInfo, option: str) -> datetime:
     """A time given on the command line, in the same strict form as in a statement (read/dates.py)."""
     try:
-        return parse_moment(value, zone.key, option)
+        return parse_moment(value, zone.key)
     except MomentError as exc:
         raise click.BadParameter(str(exc), param_hint=option) from None
 

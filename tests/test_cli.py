@@ -326,9 +326,9 @@ def test_new_in_summer_time_has_the_summer_offset(site_copy):
 
 
 @pytest.mark.parametrize(("given", "written"), [
-    ("2026-07-01T09:05", "2026-07-01T09:05:00+02:00"),              # the zone's offset on that date
+    ("2026-07-01T09:05+02:00", "2026-07-01T09:05:00+02:00"),        # the zone's offset on that date
     ("2026-07-01T09:05:00+01:00", "2026-07-01T10:05:00+02:00"),     # the same instant, offset corrected
-    ("2026-03-29T03:30", "2026-03-29T03:30:00+02:00"),              # the night the clocks go forward
+    ("2026-03-29 03:30+02:00", "2026-03-29T03:30:00+02:00"),        # the night the clocks go forward
     ("2026-10-25T12:00:00Z", "2026-10-25T13:00:00+01:00"),          # back to winter time that morning
 ])
 def test_new_with_a_date_writes_the_zones_offset_at_that_date(site_copy, given, written):
@@ -336,6 +336,21 @@ def test_new_with_a_date_writes_the_zones_offset_at_that_date(site_copy, given, 
     assert result.exit_code == 0, result.output
     (path,) = created(result.stdout)
     assert f"date: {written}\n" in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("given", "words"), [
+    ("2026-07-01T09:05", ("no UTC offset", "'+02:00'", "write 2026-07-01T09:05+02:00")),
+    ("2026-07-01T09.05+02:00", ("a dot between hours and minutes", "write 2026-07-01T09:05+02:00")),
+    ("2026-07-01T0905+02:00", ("no ':' between hours and minutes", "write 2026-07-01T09:05+02:00")),
+    ("2026-07-01T09:05:00.5+02:00", ("a fraction of a second", "write 2026-07-01T09:05:00+02:00")),
+    ("2026-W27-3T09:05+02:00", ("a week date", "write 2026-07-01T09:05+02:00")),
+], ids=["no-offset", "dot", "no-colon", "fraction", "week-date"])
+def test_new_refuses_a_date_not_in_the_strict_form_giving_the_corrected_one(site_copy, given, words):
+    """SPEC "Dates and times": `new --date` reads times as a statement does (read/dates.py)."""
+    message = refused(site_copy, "--date", given)
+    assert f"'{given}' is not in the form YYYY-MM-DDTHH:MM[:SS]+HH:MM" in message
+    for word in words:
+        assert word in message
 
 
 def test_new_with_incident_phase_and_departments(site_copy):
@@ -371,7 +386,11 @@ def refused(site_copy, *args) -> str:
 def test_new_refuses_an_unknown_incident_listing_the_open_ones(site_copy):
     message = refused(site_copy, "--incident", "cyberaanval-2026-1")
     assert "no incident or planned closure 'cyberaanval-2026-1' (did you mean 'cyberaanval-2026-01'?)" in message
-    assert 'Open incidents: cyberaanval-2026-01 ("Cyberaanval: alle servers uitgeschakeld")' in message
+    assert ('Open incidents and planned closures: cyberaanval-2026-01: "Cyberaanval: alle servers uitgeschakeld" '
+            '(incident, monitoring;') in message
+    # A planned closure not over yet can be followed up (changed or cancelled) too: it is offered.
+    assert ('2026-01-17-1500-gepland-onderhoud-apotheek: "Geplande sluiting: ziekenhuisapotheek op 6 februari 2027" (planned closure, '
+            '2027-02-06T07:00+01:00 to 2027-02-06T12:00+01:00; pharmacy)') in message
 
 
 def test_new_refuses_an_unknown_department_naming_the_valid_ones(site_copy):
@@ -406,7 +425,7 @@ def test_new_refuses_a_translation_into_the_default_language(site_copy):
 
 
 def test_new_refuses_an_unreadable_date(site_copy):
-    assert "'gisteren' is not a date and time" in refused(site_copy, "--date", "gisteren")
+    assert "'gisteren' is not a real date and time" in refused(site_copy, "--date", "gisteren")
 
 
 def test_new_twice_at_the_same_minute_refuses_to_overwrite(site_copy):
@@ -496,7 +515,9 @@ def test_new_in_a_terminal_offers_the_open_incidents(site_copy):
         process.wait(timeout=60)
     output = seen.decode("utf-8", "replace")
     assert process.returncode == 0, output
-    assert '1) cyberaanval-2026-01: "Cyberaanval: alle servers uitgeschakeld" (monitoring)' in output
+    assert '1) cyberaanval-2026-01: "Cyberaanval: alle servers uitgeschakeld" (incident, monitoring;' in output
+    # Planned closures not over yet are offered beside incidents (issue 19: the menu listed incidents only).
+    assert '2) 2026-01-17-1500-gepland-onderhoud-apotheek: "' in output and "(planned closure, " in output
     assert "0) none" in output
     path = site_copy / "updates" / "2026" / "2026-01-21-1015-stand-van-zaken.md"
     assert "incident: cyberaanval-2026-01\n" in path.read_text(encoding="utf-8")

@@ -59,11 +59,11 @@ def test_status_now_is_the_build_time(example):
     assert out.rstrip().endswith("Next change by itself: 2026-01-13 13:00+01:00: statement "
                                  "2026-01-13-1300-persconferentie goes out")
     # Without --at, "now" is the build time; --at with the same moment shows the same.
-    assert status(example, "--at", "2026-01-13T12:00", now="2026-01-30T00:00:00+01:00").stdout == out
+    assert status(example, "--at", "2026-01-13T12:00+01:00", now="2026-01-30T00:00:00+01:00").stdout == out
 
 
 def test_status_at_a_moment_inside_a_planned_closure(example):
-    result = status(example, "--at", "2026-01-20T21:00")
+    result = status(example, "--at", "2026-01-20T21:00+01:00")
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert out.startswith("Status at 2026-01-20 21:00+01:00, Europe/Brussels. Overall: reduced\n")
@@ -80,7 +80,7 @@ def test_status_at_a_moment_inside_a_planned_closure(example):
     assert block(out, "Held back") == ["none"]
     assert out.rstrip().endswith("Next change by itself: 2026-01-20 23:00+01:00: planned closure "
                                  "2026-01-16-1400-gepland-herstel-patientendossier ends")
-    # An offset or UTC may be given instead of the site's zone.
+    # UTC may be given instead of the site's zone.
     assert status(example, "--at", "2026-01-20T20:00:00Z").stdout == out
 
 
@@ -108,7 +108,12 @@ def test_status_with_nothing_ahead(small_site):
 def test_status_refuses_an_unreadable_time(example):
     result = status(example, "--at", "volgende week")
     assert result.exit_code == 2
-    assert "'volgende week' is not a date and time" in result.output
+    assert "'volgende week' is not a real date and time" in result.output
+    # A time without its offset, or with a dot, is refused with the corrected form (SPEC "Dates and times").
+    result = status(example, "--at", "2026-01-20T21.00")
+    assert result.exit_code == 2
+    assert "a dot between hours and minutes" in result.output and "no UTC offset" in result.output
+    assert "write 2026-01-20T21:00+01:00" in result.output
 
 
 def test_status_of_a_site_with_errors_lists_them(example):
