@@ -80,14 +80,19 @@ def main():
 @click.option("--format", "output", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True, help="text for people, json for tools, github for GitHub Actions annotations.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too (untranslated, embargoed, near ids...).")
-def check(config_file: Path, output: str, strict: bool):
+@click.option("--published", metavar="URL|FILE|live",
+              help="The statuspress/published.json of the site as published (a URL, a file, or 'live' for the "
+                   "one at site_url): a public statement changed since without a newer 'corrected' is an error.")
+def check(config_file: Path, output: str, strict: bool, published: str | None):
     """Validate every statement and print all problems; exit 1 if any is an error."""
     root = config_file.resolve().parent
-    site, statements, problems, _ = _load(config_file.resolve())
+    site, statements, problems, updates_dir = _load(config_file.resolve())
     snapshot = None
     if site is not None:  # the warnings of the statements that are valid, even beside errors: all in one run
         snapshot = compute(site, statements, _now())
         problems = Problems([*problems, *publication_warnings(snapshot)])
+        if published:
+            problems.extend(_published_problems(published, site, statements, updates_dir, config_file.resolve()))
     problems = Problems(problems).sorted()
     errors = [p for p in problems if p.is_error]
     warnings = [p for p in problems if not p.is_error]
@@ -111,6 +116,38 @@ def check(config_file: Path, output: str, strict: bool):
             if strict and warnings:
                 click.echo(f"{len(warnings)} warning(s), and --strict fails on warnings.", err=True)
     sys.exit(1 if failed else 0)
+
+
+def _published_problems(source: str, site, statements, updates_dir: Path, config_file: Path) -> Problems:
+    """Statements changed since `source` (a published.json) without a newer `corrected`. What cannot be
+    read is a warning: the site may not be deployed yet, or be offline, and publishing must not wait."""
+    from .compute.published import UnreadableDigest, previous_entries, unannounced_changes
+    from .render.published import PATH
+
+    problems = Problems()
+    if source == "live":
+        if not site.url:
+            problems.add(config_file, 1, "--published live: mkdocs.yml has no site_url, so there is no live "
+                                         "copy to compare with; changed public statements were not checked", "warning")
+            return problems
+        source = site.url + PATH
+    try:
+        if re.match(r"https?://", source):
+            import urllib.request
+
+            request = urllib.request.Request(source, headers={"User-Agent": "statuspress check"})
+            with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310 (http/https only)
+                raw = response.read()
+        else:
+            raw = Path(source).read_bytes()
+        entries = previous_entries(json.loads(raw.decode("utf-8")))
+    except (OSError, ValueError) as exc:  # unreachable, 404, not JSON, not ours (UnreadableDigest)
+        reason = str(exc) if isinstance(exc, UnreadableDigest) else f"{type(exc).__name__}: {exc}"
+        problems.add(config_file, 1, f"--published {source}: cannot be read ({reason}); changed public statements "
+                                     "were not checked (normal before the first publication)", "warning")
+        return problems
+    on_disk = {path.name.partition(".")[0] for path in updates_dir.rglob("*.md")} if updates_dir.is_dir() else set()
+    return unannounced_changes(entries, statements, updates_dir, on_disk)
 
 
 def _check_summary(snapshot, statements) -> str:

@@ -119,6 +119,14 @@ class Window:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """`corrected:` of a public statement changed later: when, and what was corrected, in one line."""
+
+    date: datetime
+    note: str
+
+
+@dataclass(frozen=True)
 class Text:
     """The language-dependent part of a statement, from one file."""
 
@@ -128,6 +136,7 @@ class Text:
     body: str  # Markdown, as written
     summary: str | None = None
     notes: dict[str, str] = field(default_factory=dict)
+    corrected: Correction | None = None  # this file's own `corrected`
 
 
 @dataclass(frozen=True)
@@ -153,6 +162,23 @@ class Statement:
 
     def is_translated(self, lang: str) -> bool:
         return lang in self.texts
+
+    @property
+    def corrected(self) -> Correction | None:
+        """The statement's own correction (its default-language file's)."""
+        return self.texts[self.default_language].corrected
+
+    def correction(self, lang: str) -> tuple[Correction, str] | None:
+        """(the latest correction that concerns `lang`'s page, language its note is written in): a
+        translation's own or the statement's, whichever is newer; None when never corrected."""
+        found = [(c, code) for code in dict.fromkeys((lang, self.default_language))
+                 if code in self.texts and (c := self.texts[code].corrected) is not None]
+        return max(found, key=lambda pair: pair[0].date) if found else None
+
+    def updated_at(self, lang: str | None = None) -> datetime:
+        """When what `lang`'s pages show of it last changed: its date, or its latest correction."""
+        found = self.correction(lang or self.default_language)
+        return found[0].date if found else self.date
 
     def note(self, dept: str, lang: str) -> tuple[str, str] | None:
         """(note, language it is written in) for `dept`, falling back to the default language."""

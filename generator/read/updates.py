@@ -15,16 +15,18 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from ..model import ID_PATTERN, PHASES, STATUSES, Site, Statement, Text, Window
+from ..model import ID_PATTERN, PHASES, STATUSES, Correction, Site, Statement, Text, Window
 from . import front_matter
 from .dates import MomentError, format_offset, parse_moment
 from .files import read_bytes, statement_files
 from .problems import Problems, did_you_mean, one_of
 
 STATEMENT_KEYS = ("date", "incident", "phase", "departments", "planned", "embargo")
-LANGUAGE_KEYS = ("title", "summary", "notes")
-DEFAULT_FILE_KEYS = ("title", "date", "incident", "phase", "summary", "departments", "notes", "planned", "embargo")
+LANGUAGE_KEYS = ("title", "summary", "notes", "corrected")
+DEFAULT_FILE_KEYS = ("title", "date", "incident", "phase", "summary", "departments", "notes", "planned", "embargo",
+                     "corrected")
 PLANNED_KEYS = ("start", "end")
+CORRECTED_KEYS = ("date", "note")
 EXAMPLE_DATE = "2026-01-13T06:32:00+01:00"
 
 # The body `statuspress new` writes: published as is, it would say nothing.
@@ -358,14 +360,14 @@ def _read_file(path: Path, site: Site, lang: str | None, present: datetime,
     if lang:
         return text, None
     entry = _read_statement_fields(reader, node, fields)
-    entry["embargo"] = _check_publishable(reader, fields, entry, present)
+    entry["embargo"] = _check_publishable(reader, fields, entry, present, text)
     if len(problems.errors) > errors_before:
         entry["invalid"] = True  # any error in its file: never publish half a statement
     entry["path"] = path
     return text, entry
 
 
-def _check_publishable(reader: _FileReader, fields, entry: dict, present: datetime) -> bool:
+def _check_publishable(reader: _FileReader, fields, entry: dict, present: datetime, text: Text | None) -> bool:
     """Rules on a whole statement that its fields alone pass; returns its `embargo`."""
     embargo = False
     if "embargo" in fields:
@@ -382,6 +384,11 @@ def _check_publishable(reader: _FileReader, fields, entry: dict, present: dateti
                                         "back until then without a word; correct the date (today's date? a typo in "
                                         "the day, month or year?), or add a line 'embargo: true' if it must wait "
                                         "until then")
+    correction = text.corrected if text is not None else None
+    if date is not None and correction is not None and correction.date < date:
+        node = reader.mapping(fields["corrected"][1])["date"][1]
+        reader.error(node, f"'corrected: date: {node.value.strip()}' is before the statement's own date "
+                           f"({date.isoformat()}): write when the correction was made")
     if entry.get("phase") == "resolved" and "departments" in fields:
         departments = fields["departments"][1]
         for key_node, _ in departments.value if isinstance(departments, yaml.MappingNode) else ():
@@ -426,9 +433,32 @@ def _read_text(reader: _FileReader, node, fields, body: str, lang: str) -> Text 
         reader.error(reader.source[: reader.source.rfind(TEMPLATE_BODY)].count("\n") + 1,
                      f"the body is still the template's '{TEMPLATE_BODY}': replace it with the statement itself")
     notes = reader.department_map(fields["notes"][1], "notes", statuses=False) if "notes" in fields else {}
+    corrected = _read_correction(reader, fields["corrected"][1]) if "corrected" in fields else None
     if title is None:
         return None
-    return Text(lang=lang, path=reader.path, title=title, body=body, summary=summary, notes=notes)
+    return Text(lang=lang, path=reader.path, title=title, body=body, summary=summary, notes=notes,
+                corrected=corrected)
+
+
+def _read_correction(reader: _FileReader, node) -> Correction | None:
+    """`corrected: {date, note}`: when a public statement was changed, and what changed, for its readers."""
+    example = f"'corrected:' then '  date: {EXAMPLE_DATE}' and '  note: what was corrected' under it"
+    if not isinstance(node, yaml.MappingNode):
+        reader.error(node, f"'corrected' must have two lines, 'date:' and 'note:': write {example}")
+        return None
+    fields = reader.mapping(node)
+    for key, (key_node, _) in fields.items():
+        if key not in CORRECTED_KEYS:
+            reader.error(key_node, f"unknown key 'corrected: {key}'{did_you_mean(key, CORRECTED_KEYS)}: "
+                                   "'corrected' takes only 'date' and 'note'")
+    for key in CORRECTED_KEYS:
+        if key not in fields:
+            reader.error(node, f"'corrected' has no '{key}': write {example}")
+    date = reader.datetime(fields["date"][1], "corrected: date") if "date" in fields else None
+    note = reader.text(fields["note"][1], "corrected: note", required=True) if "note" in fields else None
+    if date is None or note is None:
+        return None
+    return Correction(date=date, note=note)
 
 
 def _read_statement_fields(reader: _FileReader, node, fields) -> dict:

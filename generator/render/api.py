@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from ..compute.status import Incident, PlannedClosure, Snapshot
 from ..model import COMPONENT_STATUS, INDICATOR, Statement, worst
 from . import urls
+from .feeds import CORRECTED
 from .i18n import Language
 from .markdown import MAX_BODY, plain_text, render_markdown
 from .text import clean, truncate
@@ -33,7 +34,7 @@ MOST_RECENT = 50  # incidents.json: "the 50 most recent incidents"
 
 
 def files(snapshot: Snapshot, languages: dict[str, Language]) -> dict[str, bytes]:
-    api = _Api(snapshot)
+    api = _Api(snapshot, languages.get(snapshot.site.default_language))
     closures = sorted(snapshot.closures.values(), key=lambda c: (c.window.start, c.id))
     incidents = sorted(snapshot.incidents.values(), key=lambda i: (i.started_at, i.id), reverse=True)
     unresolved = [i for i in incidents if not i.resolved]
@@ -86,8 +87,9 @@ def page_id(site) -> str:
 class _Api:
     """Builds the API objects of one snapshot, in the default language and the site's time zone."""
 
-    def __init__(self, snapshot: Snapshot):
+    def __init__(self, snapshot: Snapshot, language: Language | None = None):
         self.snapshot = snapshot
+        self.language = language  # the default language's strings and date formats (a correction's line)
         self.site = snapshot.site
         self.lang = self.site.default_language
         self.zone = ZoneInfo(self.site.timezone)
@@ -188,21 +190,31 @@ class _Api:
             "new_status": COMPONENT_STATUS[after],
         } for dept, (before, after) in changes.items()]
         when = self.time(statement.date)
+        # Plain text that stays inert if a consumer pastes it into HTML, as widgets do.
+        body = (truncate(plain_text(render_markdown(text.body)), MAX_BODY)
+                or html.escape(text.summary or text.title, quote=False))
+        correction = statement.correction(self.lang)
+        if correction and self.language is not None:  # first, so that no truncation drops it
+            line = self.language.gettext(CORRECTED) % {"date": self.language.datetime(correction[0].date),
+                                                       "note": correction[0].note}
+            body = truncate(html.escape(line, quote=False) + "\n\n" + body, MAX_BODY)
         return {
             "id": statement.id,
             "status": status,
-            # Plain text that stays inert if a consumer pastes it into HTML, as widgets do.
-            "body": truncate(plain_text(render_markdown(text.body)), MAX_BODY)
-            or html.escape(text.summary or text.title, quote=False),
+            "body": body,
             "incident_id": group.id,
             "created_at": when,
-            "updated_at": when,
+            "updated_at": self.time(statement.updated_at(self.lang)),  # the correction's time, once corrected
             "display_at": when,
             "affected_components": affected or None,
             "deliver_notifications": True,
             "custom_tweet": None,
             "tweet_id": None,
         }
+
+    def _corrected(self, group: Incident | PlannedClosure) -> datetime:
+        """When the group last changed: its latest statement, or a later correction of any of them."""
+        return max(s.updated_at(self.lang) for s in group.statements)
 
     def _affected(self, depts) -> list[dict]:
         order = list(self.site.departments)
@@ -219,7 +231,7 @@ class _Api:
             "name": incident.title(self.lang),
             "status": incident.phase,
             "created_at": self.time(incident.started_at),
-            "updated_at": self.time(incident.updated_at),
+            "updated_at": self.time(self._corrected(incident)),
             "monitoring_at": self.time(incident.monitoring_at),
             "resolved_at": self.time(incident.resolved_at),
             "impact": INDICATOR[incident.worst_status],
@@ -249,7 +261,7 @@ class _Api:
             "name": closure.title(self.lang),
             "status": status,
             "created_at": self.time(closure.first.date),
-            "updated_at": self.time(closure.updated_at),
+            "updated_at": self.time(self._corrected(closure)),
             "monitoring_at": None,
             "resolved_at": self.time(closure.end()) if status == "completed" else None,
             "impact": "maintenance",

@@ -31,6 +31,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SITE_FEED = N_("Press statements of {site}, newest first.")
 DEPARTMENT_FEED = N_("Press statements of {site} about {department}, newest first.")
 PLANNED_WINDOW = N_("Planned closure from {start} to {end}.")
+CORRECTED = N_("Corrected on %(date)s: %(note)s")
 
 
 def xml_text(text: str) -> str:
@@ -121,7 +122,9 @@ def _feed(snapshot: Snapshot, lang: Language, kind: str, statements: list[Statem
     site = snapshot.site
     path = urls.feed(site, lang.code, kind, dept)
     page = urls.department(site, lang.code, dept) if dept else urls.overview(site, lang.code)
-    newest = statements[-1].date if statements else (snapshot.last_updated or snapshot.now)
+    # A correction changes the feed as a new statement does.
+    newest = (max(s.updated_at(lang.code) for s in statements) if statements
+              else (snapshot.last_updated or snapshot.now))
 
     # One generator per format: a generator holds a single self link.
     fg = FeedGenerator()
@@ -173,7 +176,9 @@ def _make_entry(snapshot: Snapshot, lang: Language, statement: Statement) -> tup
     entry.guid(identifier(site, page), permalink=bool(site.url))  # isPermaLink only for a real URL
     entry.link(href=permalink, rel="alternate", type="text/html", hreflang=lang.code)
     entry.published(feed_time(statement.date, lang))
-    entry.updated(feed_time(statement.date, lang))  # feedgen's default is the clock
+    # A corrected statement's item carries the correction's time (Atom <updated>; RSS has no such element,
+    # and keeps its guid, so that readers show it again as changed, not as a new statement).
+    entry.updated(feed_time(statement.updated_at(lang.code), lang))  # feedgen's default is the clock
     # summary() before content(): RSS gets <description> = summary, <content:encoded> = full text.
     # The summary is plain text, escaped, because RSS descriptions are read as HTML.
     entry.summary(xml_text(html.escape(summary(statement, lang.code), quote=False)), type="html")
@@ -213,6 +218,13 @@ def content_html(snapshot: Snapshot, statement: Statement, lang: Language) -> st
     """
     site = snapshot.site
     parts = []
+    correction = statement.correction(lang.code)
+    if correction:
+        note = html.escape(correction[0].note)
+        if correction[1] != lang.code:
+            note = f'<span lang="{html.escape(correction[1])}">{note}</span>'
+        parts.append("<p><strong>" + lang.gettext(CORRECTED) % {
+            "date": html.escape(lang.datetime(correction[0].date)), "note": note} + "</strong></p>")
     notes = {dept: statement.note(dept, lang.code) for dept in site.departments}
     listed = [*statement.departments, *(d for d, n in notes.items() if n and d not in statement.departments)]
     if listed:

@@ -1,0 +1,17 @@
+"""`statuspress/published.json`: the digest of every public statement (compute/published.py), which the
+next `statuspress check --published` compares against to stop a silent rewrite."""
+from __future__ import annotations
+
+import json
+
+from ..compute.published import document
+from ..compute.status import Snapshot
+from .i18n import Language
+
+PATH = "statuspress/published.json"
+
+
+def files(snapshot: Snapshot, languages: dict[str, Language]) -> dict[str, bytes]:
+    # Published statements only: an embargoed one is not public yet, and may change freely until then.
+    text = json.dumps(document(snapshot.statements), ensure_ascii=False, indent=1) + "\n"
+    return {PATH: text.encode("utf-8")}
