@@ -13,5 +13,9 @@ PATH = "statuspress/published.json"
 
 def files(snapshot: Snapshot, languages: dict[str, Language]) -> dict[str, bytes]:
     # Published statements only: an embargoed one is not public yet, and may change freely until then.
-    text = json.dumps(document(snapshot.statements), ensure_ascii=False, indent=1) + "\n"
+    # One statement a line: small, and still readable (and diffable) by a person.
+    data = document(snapshot.statements)
+    lines = [json.dumps(entry, ensure_ascii=False, separators=(",", ":")) for entry in data.pop("statements")]
+    head = json.dumps(data, ensure_ascii=False)[:-1]
+    text = head + ', "statements": [\n' + ",\n".join(lines) + "\n]}\n"
     return {PATH: text.encode("utf-8")}
