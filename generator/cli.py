@@ -130,6 +130,16 @@ def _published_problems(source: str, site, statements, updates_dir: Path, config
             problems.add(config_file, 1, "--published live: mkdocs.yml has no site_url, so there is no live "
                                          "copy to compare with; changed public statements were not checked", "warning")
             return problems
+        from urllib.parse import urlsplit
+
+        from .scaffold import PLACEHOLDER_URL
+
+        host = urlsplit(site.url).hostname or ""
+        # Names that never resolve (RFC 2606), and init's placeholder: nothing was published there.
+        if site.url == PLACEHOLDER_URL or host.rpartition(".")[2] in ("example", "invalid", "test"):
+            problems.add(config_file, 1, f"--published live: site_url {site.url} is a placeholder, not a live "
+                                         "site; changed public statements were not checked", "warning")
+            return problems
         source = site.url + PATH
     try:
         if re.match(r"https?://", source):

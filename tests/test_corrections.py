@@ -217,3 +217,34 @@ def test_check_published_reads_the_live_site_and_warns_when_it_is_unreachable(pr
         path = root / FILE
         path.write_text(path.read_text(encoding="utf-8").replace("Zes patiënten", "Zeven patiënten")
                         .replace("**zes kritieke", "**zeven kritieke"), encoding="utf-8")
+
+
+REPO = Path(__file__).resolve().parents[1]
+WORKFLOWS = {
+    ".github/workflows/publish.yml": "github",
+    ".gitlab-ci.yml": "gitlab",
+    "generator/scaffold/template/dot-github/workflows/publish.yml": "github",
+    "generator/scaffold/template/dot-gitlab-ci.yml": "gitlab",
+}
+
+
+@pytest.mark.parametrize("name", list(WORKFLOWS))
+def test_publishing_workflows_compare_with_the_live_site_before_building(name):
+    import yaml
+
+    config = yaml.safe_load((REPO / name).read_text(encoding="utf-8"))
+    if WORKFLOWS[name] == "github":
+        commands = [step["run"] for step in config["jobs"]["build"]["steps"] if "run" in step]
+    else:
+        commands = list(config["pages"]["script"])
+    published = next(i for i, c in enumerate(commands) if "statuspress check --published live" in c)
+    assert published < next(i for i, c in enumerate(commands) if "mkdocs build" in c)
+
+
+def test_live_with_a_placeholder_site_url_is_a_warning_without_a_request(previous):
+    """The example's site_url is a reserved .example name: nothing is live there, nothing is asked."""
+    root, _ = previous
+    code, problems = check(root, "--published", "live")
+    assert code == 0
+    (warning,) = [p for p in problems if "--published" in p["message"]]
+    assert warning["severity"] == "warning" and "is a placeholder" in warning["message"]
