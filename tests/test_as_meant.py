@@ -241,3 +241,26 @@ def test_a_numbered_second_incident_is_still_not_a_typo(small_site):
     code, problems = check(root)
     assert code == 0
     assert about(problems, "2026-01-14-0900-tweede.md") == []
+
+
+# --- `corrected`, read as strictly as the rest ---------------------------------------------------
+
+
+@pytest.mark.parametrize(("corrected", "line", "words"), [
+    ("corrected:\n  date: 2026-01-14T09.10+01:00\n  note: Nummer verbeterd.\n", 5,
+     ["'corrected: date: 2026-01-14T09.10+01:00'", "write 2026-01-14T09:10+01:00"]),
+    ("corrected:\n  date: 2026-01-14T09:10+01:00\n", 4, ["'corrected' has no 'note'"]),
+    ("corrected:\n  date: 2026-01-12T09:10+01:00\n  note: Nummer verbeterd.\n", 5,
+     ["is before the statement's own date", "write when the correction was made"]),
+    ("corrected: vandaag\n", 4, ["'corrected' must have two lines, 'date:' and 'note:'"]),
+], ids=["dot", "no-note", "before-the-statement", "not-a-mapping"])
+def test_a_malformed_correction_is_an_error_at_its_line(small_site, corrected, line, words):
+    root = small_site(("nl",))
+    write_statement(root / "updates", "2026-01-13-0900-a.md", "---\ntitle: Spoed dicht\n"
+                    "date: 2026-01-13T09:00:00+01:00\n" + corrected + "---\nTekst.\n")
+    code, problems = check(root)
+    assert code == 1
+    found = [p for p in about(problems, "2026-01-13-0900-a.md") if p["severity"] == "error"]
+    assert [p["line"] for p in found] == [line], found
+    for word in words:
+        assert word in found[0]["message"]

@@ -119,7 +119,7 @@ def test_dates_outside_2000_to_2100_are_refused(tmp_path, date, planned_end, lin
 
 
 def test_a_date_more_than_15_minutes_ahead_needs_an_embargo(tmp_path):
-    """SPEC: 15 minutes, an error (it was 24 hours, a warning: a statement dated tomorrow vanished until then)."""
+    """SPEC: 15 minutes (it was 24 hours: a statement dated tomorrow instead of today vanished until then)."""
     for ahead, words in ((timedelta(days=3), "3 days"), (timedelta(hours=20), "20 hours"),
                          (timedelta(minutes=20), "20 minutes")):
         date = (PRESENT + ahead).astimezone(timezone(timedelta(hours=1)))

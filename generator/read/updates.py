@@ -386,7 +386,7 @@ def _check_publishable(reader: _FileReader, fields, entry: dict, present: dateti
                                         "until then")
     correction = text.corrected if text is not None else None
     if date is not None and correction is not None and correction.date < date:
-        node = reader.mapping(fields["corrected"][1])["date"][1]
+        node = next(value for key, value in fields["corrected"][1].value if getattr(key, "value", None) == "date")
         reader.error(node, f"'corrected: date: {node.value.strip()}' is before the statement's own date "
                            f"({date.isoformat()}): write when the correction was made")
     if entry.get("phase") == "resolved" and "departments" in fields:
@@ -433,27 +433,27 @@ def _read_text(reader: _FileReader, node, fields, body: str, lang: str) -> Text 
         reader.error(reader.source[: reader.source.rfind(TEMPLATE_BODY)].count("\n") + 1,
                      f"the body is still the template's '{TEMPLATE_BODY}': replace it with the statement itself")
     notes = reader.department_map(fields["notes"][1], "notes", statuses=False) if "notes" in fields else {}
-    corrected = _read_correction(reader, fields["corrected"][1]) if "corrected" in fields else None
+    corrected = _read_correction(reader, *fields["corrected"]) if "corrected" in fields else None
     if title is None:
         return None
     return Text(lang=lang, path=reader.path, title=title, body=body, summary=summary, notes=notes,
                 corrected=corrected)
 
 
-def _read_correction(reader: _FileReader, node) -> Correction | None:
+def _read_correction(reader: _FileReader, key_node, node) -> Correction | None:
     """`corrected: {date, note}`: when a public statement was changed, and what changed, for its readers."""
     example = f"'corrected:' then '  date: {EXAMPLE_DATE}' and '  note: what was corrected' under it"
     if not isinstance(node, yaml.MappingNode):
         reader.error(node, f"'corrected' must have two lines, 'date:' and 'note:': write {example}")
         return None
     fields = reader.mapping(node)
-    for key, (key_node, _) in fields.items():
+    for key, (inner_key, _) in fields.items():
         if key not in CORRECTED_KEYS:
-            reader.error(key_node, f"unknown key 'corrected: {key}'{did_you_mean(key, CORRECTED_KEYS)}: "
+            reader.error(inner_key, f"unknown key 'corrected: {key}'{did_you_mean(key, CORRECTED_KEYS)}: "
                                    "'corrected' takes only 'date' and 'note'")
     for key in CORRECTED_KEYS:
         if key not in fields:
-            reader.error(node, f"'corrected' has no '{key}': write {example}")
+            reader.error(key_node, f"'corrected' has no '{key}': write {example}")
     date = reader.datetime(fields["date"][1], "corrected: date") if "date" in fields else None
     note = reader.text(fields["note"][1], "corrected: note", required=True) if "note" in fields else None
     if date is None or note is None:
