@@ -221,7 +221,7 @@ def test_tricky_title_keeps_every_output_valid(small_site, tmp_path):
         elif path.suffix == ".ics":
             assert Calendar.from_ical(path.read_bytes()).walk("VEVENT")
             counts[".ics"] += 1
-    assert counts[".json"] == 8 and counts[".ics"] == 2 and counts[".svg"] == 6 and counts[".xml"] == 11
+    assert counts[".json"] == 9 and counts[".ics"] == 2 and counts[".svg"] == 6 and counts[".xml"] == 11  # 8 API files and statuspress/published.json
     # svg: 4 badges, 2 icon sprites; xml: the sitemap, per language 2 site feeds and 3 department feeds
 
     titles = [e.title for e in feedparser.parse((out / "rss.xml").read_bytes()).entries]
