@@ -71,7 +71,11 @@ def _statement_fields(site: Site, lang: str) -> dict[str, dict]:
                     "collapsed": True,
                     "fields": [_datetime("start", "Start", False), _datetime("end", "End", False)]},
         "embargo": {"label": "Embargo", "name": "embargo", "widget": "boolean", "required": False,
-                    "hint": "Allows a date more than 24 hours ahead."},
+                    "hint": "Allows a date more than 15 minutes ahead."},
+        "corrected": {"label": "Corrected", "name": "corrected", "widget": "object", "required": False,
+                      "collapsed": True, "hint": "Required once a public statement is changed: when, and what.",
+                      "fields": [_datetime("date", "Date", False),
+                                 {"label": "Note", "name": "note", "widget": "string", "required": False}]},
     }
 
 
