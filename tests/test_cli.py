@@ -367,6 +367,27 @@ def test_new_with_incident_phase_and_departments(site_copy):
     assert new.departments == {"lab": "operational", "emergency": "degraded"}
 
 
+def test_new_cancels_a_planned_closure_named_by_its_id(site_copy):
+    """Issue 19: `new` follows up planned closures as it does incidents; the result checks clean."""
+    closure = "2026-01-17-1500-gepland-onderhoud-apotheek"
+
+    def planned_closures() -> str:
+        out = invoke("status", "-f", str(site_copy / "mkdocs.yml"), epoch=NEW_EPOCH).stdout
+        return out.split("Planned closures")[1].split("Held back")[0]
+
+    assert closure in planned_closures()
+    result = invoke("new", "Onderhoud apotheek gaat niet door", "-f", str(site_copy / "mkdocs.yml"), "--incident",
+                    closure, "--phase", "resolved", "--set", "pharmacy=operational", epoch=NEW_EPOCH)
+    assert result.exit_code == 0, result.output
+    (path,) = created(result.stdout)
+    fill_in(path)
+    assert f"incident: {closure}\n" in path.read_text(encoding="utf-8")
+    check = invoke("check", "-f", str(site_copy / "mkdocs.yml"), "--format", "json", epoch=NEW_EPOCH)
+    assert check.exit_code == 0, check.output
+    assert not [p for p in json.loads(check.stdout) if p["path"].endswith(path.name) and "translated" not in p["message"]]
+    assert closure not in planned_closures()  # cancelled
+
+
 def test_new_follows_up_a_resolved_incident_too(site_copy):
     result = invoke("new", "Labo weer stuk", "-f", str(site_copy / "mkdocs.yml"), "--incident",
                     "labo-analyser-2026-01", "--phase", "investigating", epoch=NEW_EPOCH)
