@@ -46,12 +46,24 @@ def previous(tmp_path_factory):
     return root, site
 
 
+@pytest.fixture(autouse=True)
+def restored(request):
+    """Each test edits the built source; it is put back as it was afterwards."""
+    if "previous" not in request.fixturenames:
+        yield
+        return
+    root, _ = request.getfixturevalue("previous")
+    kept = {path: path.read_bytes() for path in (root / FILE, root / "mkdocs.yml")}
+    yield
+    for path, data in kept.items():
+        path.write_bytes(data)
+
+
 def edit(root: Path, *, corrected: bool) -> None:
     """Seven becomes six in the title and the text; with `corrected`, the correction is written down."""
     path = root / FILE
     text = path.read_text(encoding="utf-8").replace("Zeven patiënten", "Zes patiënten")
     text = text.replace("**zeven kritieke patiënten**", "**zes kritieke patiënten**")
-    text = text.replace(CORRECTION, "")
     if corrected:
         text = text.replace("\nnotes:", "\n" + CORRECTION + "notes:", 1)
     path.write_text(text, encoding="utf-8")
@@ -80,29 +92,24 @@ def test_a_changed_public_statement_is_refused_without_corrected_and_shown_with_
     digest = str(before / "statuspress" / "published.json")
 
     edit(root, corrected=False)
-    try:
-        code, problems = check(root, "--published", digest)
-        assert code == 1
-        (problem,) = [p for p in problems if p["severity"] == "error"]
-        assert problem["path"] == FILE
-        assert problem["line"] == 2  # the first changed key, `title`
-        message = problem["message"]
-        assert f"'{STATEMENT}' (nl) is public since 2026-01-13T10:15:00+01:00" in message
-        assert "title, notes, body changed since it was published" in message
-        assert "summary" not in message.split("changed since")[0]  # only what changed is named
-        assert "add 'corrected:' with 'date:'" in message and "'note:'" in message
+    code, problems = check(root, "--published", digest)
+    assert code == 1
+    (problem,) = [p for p in problems if p["severity"] == "error"]
+    assert problem["path"] == FILE
+    assert problem["line"] == 2  # the first changed key, `title`
+    message = problem["message"]
+    assert f"'{STATEMENT}' (nl) is public since 2026-01-13T10:15:00+01:00" in message
+    assert "title, notes, body changed since it was published" in message
+    assert "summary" not in message.split("changed since")[0]  # only what changed is named
+    assert "add 'corrected:' with 'date:'" in message and "'note:'" in message
 
-        edit(root, corrected=True)
-        code, problems = check(root, "--published", digest)
-        assert code == 0, problems
+    edit(root, corrected=True)
+    code, problems = check(root, "--published", digest)
+    assert code == 0, problems
 
-        after = tmp_path / "site-after"
-        result = mkdocs_build(root / "mkdocs.yml", after, when=BUILT_AT)
-        assert result.returncode == 0, result.stderr
-    finally:
-        edit(root, corrected=False)
-        (root / FILE).write_text((root / FILE).read_text(encoding="utf-8").replace("Zes patiënten", "Zeven patiënten")
-                                 .replace("**zes kritieke", "**zeven kritieke"), encoding="utf-8")
+    after = tmp_path / "site-after"
+    result = mkdocs_build(root / "mkdocs.yml", after, when=BUILT_AT)
+    assert result.returncode == 0, result.stderr
 
     note = "Het waren zes patiënten, niet zeven."
     # The statement's page, and the incident's, in Dutch; in French, the Dutch note, marked as Dutch.
@@ -150,24 +157,16 @@ def test_a_changed_public_statement_is_refused_without_corrected_and_shown_with_
 def test_a_correction_not_newer_than_the_published_one_is_refused(previous, tmp_path):
     root, _ = previous
     edit(root, corrected=True)
-    try:
-        after = tmp_path / "site-after"
-        assert mkdocs_build(root / "mkdocs.yml", after, when=BUILT_AT).returncode == 0
-        path = root / FILE
-        path.write_text(path.read_text(encoding="utf-8").replace("Alle transporten", "Alle zes transporten"),
-                        encoding="utf-8")
-        code, problems = check(root, "--published", str(after / "statuspress" / "published.json"))
-        assert code == 1
-        (problem,) = [p for p in problems if p["severity"] == "error"]
-        assert problem["line"] == 9  # the `corrected` key
-        assert "body changed" in problem["message"] and "is not newer than the published one" in problem["message"]
-    finally:
-        path = root / FILE
-        path.write_text(path.read_text(encoding="utf-8").replace("Alle zes transporten", "Alle transporten"),
-                        encoding="utf-8")
-        edit(root, corrected=False)
-        path.write_text(path.read_text(encoding="utf-8").replace("Zes patiënten", "Zeven patiënten")
-                        .replace("**zes kritieke", "**zeven kritieke"), encoding="utf-8")
+    after = tmp_path / "site-after"
+    assert mkdocs_build(root / "mkdocs.yml", after, when=BUILT_AT).returncode == 0
+    path = root / FILE
+    path.write_text(path.read_text(encoding="utf-8").replace("Alle transporten", "Alle zes transporten"),
+                    encoding="utf-8")
+    code, problems = check(root, "--published", str(after / "statuspress" / "published.json"))
+    assert code == 1
+    (problem,) = [p for p in problems if p["severity"] == "error"]
+    assert problem["line"] == 9  # the `corrected` key
+    assert "body changed" in problem["message"] and "is not newer than the published one" in problem["message"]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -194,29 +193,22 @@ def test_check_published_reads_the_live_site_and_warns_when_it_is_unreachable(pr
     edit(root, corrected=False)
     config = root / "mkdocs.yml"
     original = config.read_text(encoding="utf-8")
-    try:
-        code, problems = check(root, "--published", served + "statuspress/published.json")
-        assert code == 1 and any("title, notes, body changed" in p["message"] for p in problems)
-        # 'live': the copy at site_url.
-        config.write_text(original.replace("https://status.az-scheldeland.example/", served), encoding="utf-8")
-        assert served in config.read_text(encoding="utf-8")
-        code, problems = check(root, "--published", "live")
-        assert code == 1 and any("title, notes, body changed" in p["message"] for p in problems)
-        # Unreachable: a warning, and the check goes on.
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            closed = probe.getsockname()[1]
-        code, problems = check(root, "--published", f"http://127.0.0.1:{closed}/statuspress/published.json")
-        assert code == 0
-        (warning,) = [p for p in problems if "--published" in p["message"]]
-        assert warning["severity"] == "warning" and "cannot be read" in warning["message"]
-        assert "were not checked" in warning["message"]
-    finally:
-        config.write_text(original, encoding="utf-8")
-        edit(root, corrected=False)
-        path = root / FILE
-        path.write_text(path.read_text(encoding="utf-8").replace("Zes patiënten", "Zeven patiënten")
-                        .replace("**zes kritieke", "**zeven kritieke"), encoding="utf-8")
+    code, problems = check(root, "--published", served + "statuspress/published.json")
+    assert code == 1 and any("title, notes, body changed" in p["message"] for p in problems)
+    # 'live': the copy at site_url.
+    config.write_text(original.replace("https://status.az-scheldeland.example/", served), encoding="utf-8")
+    assert served in config.read_text(encoding="utf-8")
+    code, problems = check(root, "--published", "live")
+    assert code == 1 and any("title, notes, body changed" in p["message"] for p in problems)
+    # Unreachable: a warning, and the check goes on.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    code, problems = check(root, "--published", f"http://127.0.0.1:{closed}/statuspress/published.json")
+    assert code == 0
+    (warning,) = [p for p in problems if "--published" in p["message"]]
+    assert warning["severity"] == "warning" and "cannot be read" in warning["message"]
+    assert "were not checked" in warning["message"]
 
 
 REPO = Path(__file__).resolve().parents[1]
