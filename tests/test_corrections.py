@@ -11,6 +11,7 @@ import functools
 import http.server
 import json
 import socket
+import subprocess
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +24,7 @@ from lxml import html
 from conftest import epoch, mkdocs_build
 from generator.cli import main
 from statements import copy_example
+from test_html_valid import vnu  # noqa: F401 (the Nu HTML checker, a fixture)
 
 BUILT_AT = "2026-01-21T10:00:00+01:00"
 STATEMENT = "2026-01-13-1015-patienten-overgebracht"
@@ -240,3 +242,18 @@ def test_live_with_a_placeholder_site_url_is_a_warning_without_a_request(previou
     assert code == 0
     (warning,) = [p for p in problems if "--published" in p["message"]]
     assert warning["severity"] == "warning" and "is a placeholder" in warning["message"]
+
+
+def test_the_correction_line_is_valid_html(vnu, previous, tmp_path):
+    """The Nu HTML checker on every kind of page that shows a corrected statement, Dutch and French."""
+    root, _ = previous
+    edit(root, corrected=True)
+    after = tmp_path / "site-after"
+    assert mkdocs_build(root / "mkdocs.yml", after, when=BUILT_AT).returncode == 0
+    pages = [after / prefix / page for prefix in ("", "fr") for page in
+             (f"updates/{STATEMENT}/index.html", "incidents/cyberaanval-2026-01/index.html")]
+    result = subprocess.run(["java", "-jar", str(vnu), "--errors-only", "--format", "json", *map(str, pages)],
+                            capture_output=True, text=True, timeout=600)
+    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+    assert not [m for m in messages if m.get("type") == "error"], messages
+    assert all("sp-correction" in page.read_text(encoding="utf-8") for page in pages)
