@@ -166,6 +166,11 @@ def _check_summary(snapshot, statements) -> str:
         lang = snapshot.site.default_language
         lines.append("Open incidents (write the id in 'incident:' to follow one up):")
         lines += [f"  {i.id}: \"{i.title(lang)}\" ({i.phase})" for i in snapshot.active_incidents]
+    if snapshot.upcoming_closures:
+        lang = snapshot.site.default_language
+        lines.append("Planned closures (write the id in 'incident:' to change or cancel one):")
+        lines += [f"  {c.id}: \"{c.title(lang)}\" ({c.state(snapshot.now).replace('_', ' ')})"
+                  for c in snapshot.upcoming_closures]
     lines.append(f"OK: {len(statements)} statement(s), {len(snapshot.statements)} published, "
                  f"{len(snapshot.incidents)} incident(s), {len(snapshot.closures)} planned closure(s); "
                  f"overall: {snapshot.overall}.")

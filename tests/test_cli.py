@@ -91,6 +91,9 @@ def test_check_example_passes_and_lists_untranslated(site_copy):
     # The open incidents, with the ids a follow-up names.
     assert section(result.stdout, "Open incidents") == ['cyberaanval-2026-01: "Cyberaanval: alle servers '
                                                        'uitgeschakeld" (monitoring)']
+    # And the planned closures not over yet, which a follow-up names to change or cancel one.
+    assert section(result.stdout, "Planned closures") == ['2026-01-17-1500-gepland-onderhoud-apotheek: "Geplande '
+                                                         'sluiting: ziekenhuisapotheek op 6 februari 2027" (scheduled)']
     assert result.stderr == ""
 
 
