@@ -33,7 +33,8 @@ def _moment(when: datetime | None) -> str | None:
 
 def _digest(value) -> str:
     canonical = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    # surrogatepass: a lone surrogate (text that is not valid Unicode) is hashed, not a crash.
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _fields(statement: Statement, text: Text, is_default: bool) -> dict:
