@@ -2,7 +2,7 @@
 
 The template is extracted afresh from the code with the documented pybabel command,
 so a string added to a module or template fails here until every catalog has it
-(run `python3 generator/locale/update.py`, then translate what it lists).
+(run `python3 tools/update_catalogs.py`, then translate what it lists).
 """
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def test_the_committed_template_is_current(template):
     with (LOCALE_DIR / f"{DOMAIN}.pot").open("rb") as fp:
         committed = read_po(fp)
     assert set(msgids(committed)) == set(msgids(template)), \
-        "generator/locale/statuspress.pot is stale: run python3 generator/locale/update.py"
+        "generator/locale/statuspress.pot is stale: run python3 tools/update_catalogs.py"
 
 
 def test_at_least_the_27_languages():
@@ -103,7 +103,7 @@ def test_every_string_is_translated(lang, template):
             problems.append(f"{len(strings)} plural forms, not {catalog.num_plurals}: {msgid!r}")
         if not all(s and s.strip() for s in strings):
             problems.append(f"untranslated: {msgid!r}")
-    assert not problems, f"{lang} (run python3 generator/locale/update.py):\n" + "\n".join(problems)
+    assert not problems, f"{lang} (run python3 tools/update_catalogs.py):\n" + "\n".join(problems)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 from conftest import write_statement
-from generator.render.cache import KnownGood
+from generator.cache import KnownGood
 
 GOOD = """
     ---

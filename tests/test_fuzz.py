@@ -25,7 +25,7 @@ from generator.compute import compute
 from generator.model import PHASES, STATUSES, Statement, Text, Window
 from generator.read import read_updates
 from generator.render.i18n import Language
-from generator.render.outputs import render_outputs
+from generator.build.outputs import render_outputs
 from generator.render.pages import render_pages
 from statements import make_site
 

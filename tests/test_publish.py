@@ -2,7 +2,7 @@
 mode, symlinks and mount points; a bad SOURCE_DATE_EPOCH is an error; no orphaned worker.
 
 Every test runs real `mkdocs build` processes on a real site_dir. Crashes are injected with
-the test-only hook STATUSPRESS_TEST_CRASH_AT (generator/mkdocs/publish.py), which ends the
+the test-only hook STATUSPRESS_TEST_CRASH_AT (generator/build/publish.py), which ends the
 process between two steps of publishing as a kill -9 would.
 """
 from __future__ import annotations
@@ -333,7 +333,7 @@ def test_killed_build_leaves_no_worker_behind(tmp_path):
         deadline = time.monotonic() + 120
         while worker is None and main.poll() is None and time.monotonic() < deadline:
             descendants |= _children({main.pid})
-            worker = next((pid for pid in descendants if "generator.render.writer" in _cmdline(pid)), None)
+            worker = next((pid for pid in descendants if "generator.build.writer" in _cmdline(pid)), None)
             time.sleep(0.01)
         assert worker is not None, "the build ended before its feed worker could be seen: " + (
             tmp_path / "build.log").read_text()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from conftest import epoch, tree_digest, write_statement
 
-from generator.render.shell import Slotted, compact, values
+from generator.build.shell import Slotted, compact, values
 
 WHEN = "2026-03-02T12:00:00+01:00"
 
@@ -126,7 +126,7 @@ def test_the_slotted_pages_are_made_from_the_plan(small_site):
     from generator.compute import compute
     from generator.render.i18n import Language
     from generator.render.pages import plan_pages
-    from generator.render.writer import slotted_pages
+    from generator.build.writer import slotted_pages
     from generator.validate import load_site
 
     root = small_site()

@@ -157,7 +157,7 @@ def test_oversized_body_reaching_the_renderer_is_cut_in_every_output():
     from generator.model import Statement, Text
     from generator.render.i18n import Language
     from generator.render.markdown import MAX_BODY, render_markdown
-    from generator.render.outputs import render_outputs
+    from generator.build.outputs import render_outputs
     from statements import make_site
 
     body = "<b>x</b> " * 3_000_000

@@ -14,7 +14,7 @@ import lxml.html
 import material
 import pytest
 
-from generator.mkdocs import theme_fixes
+from generator.mkdocs import material as theme_fixes
 
 ROOT = Path(__file__).resolve().parent.parent
 MATERIAL = Path(material.__file__).parent / "templates"

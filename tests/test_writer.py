@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.render import shell
+from generator.build import shell
 from generator.render.pages import plan_pages, render_pages
-from generator.render.writer import BATCH, PageWriter, batches, slotted_pages
+from generator.build.writer import BATCH, PageWriter, batches, slotted_pages
 from outputs_helpers import build
 
 REPO = Path(__file__).resolve().parents[1]
@@ -98,7 +98,7 @@ def test_a_killed_build_leaves_no_worker(tmp_path):
         from pathlib import Path
         from outputs_helpers import build
         from generator.render.pages import plan_pages
-        from generator.render.writer import PageWriter, slotted_pages
+        from generator.build.writer import PageWriter, slotted_pages
         if __name__ == "__main__":
             snapshot, languages = build(Path({str(tmp_path)!r}))
             pages = slotted_pages(plan_pages(snapshot, languages), snapshot)

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Re-extract statuspress's UI strings and bring every language's catalog up to date.
 
-    python3 generator/locale/update.py              # extract, update every catalog, report
-    python3 generator/locale/update.py --init xx    # also start a catalog for a new language
-    python3 generator/locale/update.py --check      # exit 1 if a string misses a translation
+    python3 tools/update_catalogs.py              # extract, update every catalog, report
+    python3 tools/update_catalogs.py --init xx    # also start a catalog for a new language
+    python3 tools/update_catalogs.py --check      # exit 1 if a string misses a translation
 
 Extraction is exactly the documented command, run from the repository root:
 
@@ -33,8 +33,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po, write_po
 
-LOCALE_DIR = Path(__file__).resolve().parent
-REPO = LOCALE_DIR.parent.parent
+REPO = Path(__file__).resolve().parents[1]
+LOCALE_DIR = REPO / "generator" / "locale"
 DOMAIN = "statuspress"
 TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
 KEYWORDS = ("N_", "gettext", "ngettext:1,2")

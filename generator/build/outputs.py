@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from ..compute import Snapshot
-from . import api, badges, calendar, feeds, icons
-from .i18n import Language
+from ..render import api, badges, calendar, feeds, icons
+from ..render.i18n import Language
 
 RENDERERS = (feeds, api, calendar, badges, icons)
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from markupsafe import escape
 
-from .text import clean
+from ..render.text import clean
 
 # Plain ASCII that no theme writes and no filter changes (escaping, URL joining, relative URLs).
 KEY = "spslot9key"  # an id, where it appears in the page's own and its languages' addresses

@@ -25,9 +25,10 @@ from pathlib import Path
 
 from ..compute import Snapshot
 from ..model import Site
-from .i18n import Language
+from ..render.i18n import Language
+from .files import write_file
 from .outputs import render_outputs
-from .pages import PlannedPage, RenderedPage, plan_pages
+from ..render.pages import PlannedPage, RenderedPage, plan_pages
 from .shell import Slotted, fits, values
 
 BATCH = 16  # pages taken at a time, at least (see batches)
@@ -91,12 +92,8 @@ def filled(planned: PlannedPage, shell: Slotted) -> str:
 
 
 def write_page(staging: str, planned: PlannedPage, shell: Slotted) -> None:
-    page = planned.page
-    text = filled(planned, shell)
-    target = os.path.join(staging, *page.path.split("/"), "index.html")
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    with open(target, "wb") as fp:
-        fp.write(text.encode("utf-8", errors="xmlcharrefreplace"))
+    write_file(staging, planned.page.path + "index.html",
+               filled(planned, shell).encode("utf-8", errors="xmlcharrefreplace"))
 
 
 def write_claimed(staging: str, pages: list[PlannedPage], runs: list[tuple[int, int]],
@@ -143,7 +140,7 @@ def _pipe_claimer(fd: int) -> Callable[[int], int]:
 
 
 def work(parent: int, tokens: int) -> None:
-    """The worker (`python -m generator.render.writer`): reads the build's snapshot and folder,
+    """The worker (`python -m generator.build.writer`): reads the build's snapshot and folder,
     makes the other outputs, then, once the slotted theme pages come, writes batches of pages;
     sends back the outputs and how many pages it wrote, or an error as its traceback."""
     _exit_with_parent(parent)  # a killed build reads no more: do not wait on it for ever
@@ -194,7 +191,7 @@ class PageWriter:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root,
                                                                         os.environ.get("PYTHONPATH")]))}
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "generator.render.writer", str(os.getpid()), str(self._tokens)],
+            [sys.executable, "-m", "generator.build.writer", str(os.getpid()), str(self._tokens)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, pass_fds=(self._tokens,), env=env)
         self._claim = partial(_pipe_claimer(self._tokens), len(self._runs))
         self._ready = threading.Event()

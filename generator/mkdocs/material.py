@@ -1,21 +1,43 @@
-"""What our theme cannot override by template blocks: Material's page skeleton, and 404 pages per language.
+"""Everything statuspress knows about Material for MkDocs, in one file to port when the theme changes.
 
-Material's base.html writes `<html>` and its two toggle checkboxes outside any block. The Nu
-HTML checker rejects `autocomplete` on a checkbox, and the W3C asks for `dir` on `<html>` (not
-only on `<body>`) so that the whole document, title included, reads in the right direction.
-Rather than copy the 260-line template (and miss Material's fixes), its source is amended as it
-is loaded; tests/test_theme_fixes.py fails if a Material release changes the text matched here.
+- Where our theme goes (`add_theme`): before Material's folder (found by its `base.html`),
+  with language partials for the languages Material has no strings for.
+- Its JavaScript bundle (`uses_bundle`, `without_bundle`): needed only by search and the
+  theme's optional features; status pages never load it.
+- The per-page language set-up (`set_page_language`): Material reads the page's language, the
+  site name and the language menu from the configuration, not from the page.
+- What a status page tells Material (`set_page_meta`, `ANCHORS`): its title, description, a
+  hidden one-entry table of contents that gives the "skip to content" link its target.
+- The amendments to Material's templates as they are loaded (`PatchedLoader`). Material's
+  base.html writes `<html>` and its two toggle checkboxes outside any block. The Nu HTML
+  checker rejects `autocomplete` on a checkbox, and the W3C asks for `dir` on `<html>` (not
+  only on `<body>`) so that the whole document, title included, reads in the right direction.
+  Rather than copy the 260-line template (and miss Material's fixes), its source is amended as
+  it is loaded.
+- The 404 page per language (`not_found_context`) and the footer's generation time.
+- The content slot of a slotted page (`build/shell.py`'s `CONTENT`) is an `<h1>` because
+  Material's `partials/content.html` prints its own `<h1>` only when the content has none.
+
+The tripwire tests (tests/mkdocs/test_material.py) fail if a Material release changes any of
+the text or behaviour relied on here.
 """
 from __future__ import annotations
 
 import html
 import os
 import re
+import tempfile
 from datetime import datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import normalize_url
+
+THEME_DIR = Path(__file__).resolve().parent / "theme"
+CSS = "assets/stylesheets/statuspress.css"
 
 LANGUAGE_404 = "{lang}/404.html"
 _LANGUAGE_404 = re.compile(r"^([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)*)/404\.html$")
@@ -137,7 +159,8 @@ class PatchedLoader(jinja2.BaseLoader):
 
 
 def not_found_context(template_name: str, site, languages, config) -> dict | None:
-    """The statuspress context of a 404 page (None for other templates): its language and links."""
+    """The statuspress context of a 404 page (None for other templates): its language and links,
+    and under "alternates" its language menu."""
     if template_name == "404.html":
         code = site.default_language
     else:
@@ -149,9 +172,10 @@ def not_found_context(template_name: str, site, languages, config) -> dict | Non
     # A 404 page is served at any missing address: its links must not be relative to where it is.
     base = urlsplit(config.site_url or "/").path
     base = base if base.endswith("/") else base + "/"
-    config.extra["alternate"] = [{"name": lang.menu_name, "lang": other, "link": base + site.prefix(other)}
-                                 for other, lang in languages.items()]
     return {
+        # The language menu (see set_page_language), taken out by the plugin.
+        "alternates": [{"name": lang.menu_name, "lang": other, "link": base + site.prefix(other)}
+                       for other, lang in languages.items()],
         "lang": code,
         "direction": language.direction,
         "status_page": True,
@@ -179,3 +203,80 @@ def generated_html(language, now: datetime) -> str:
     moment = f'<time datetime="{now.isoformat()}">{html.escape(language.datetime(now))}</time>'
     zone = html.escape(language.zone_location)
     return f'{language.gettext("Page generated: %(time)s") % {"time": moment}} ({zone})'
+
+
+def add_theme(config, directions: dict[str, str]) -> str | None:
+    """Our theme folder (`THEME_DIR`) just before Material's, and language partials for the
+    languages in `directions` (code -> text direction) that Material has no strings for. The
+    folder of those partials, to remove after the build (None when none was needed)."""
+    dirs = config.theme.dirs
+    material = next((i for i, d in enumerate(dirs) if (Path(d) / "base.html").exists()), len(dirs))
+    dirs.insert(material, str(THEME_DIR))
+    # Material ships UI strings for most languages; for the others give it at least the
+    # right `lang` and direction, with English UI strings as its own fallback does.
+    missing = [code for code in directions
+               if not any((Path(d) / "partials" / "languages" / f"{code}.html").exists() for d in dirs)]
+    if not missing:
+        return None
+    fallback_dir = tempfile.mkdtemp(prefix="statuspress-theme-")
+    target = Path(fallback_dir) / "partials" / "languages"
+    target.mkdir(parents=True)
+    for code in missing:
+        (target / f"{code}.html").write_text(
+            '{% import "partials/languages/en.html" as fallback %}'
+            '{% macro t(key) %}{{ {"language": "' + code + '", "direction": "'
+            + directions[code] + '"}[key] or fallback.t(key) }}{% endmacro %}',
+            encoding="utf-8")
+    dirs.append(fallback_dir)
+    return fallback_dir
+
+
+def uses_bundle(config) -> bool:
+    """Whether any page needs Material's JavaScript bundle: it serves search and the theme's
+    optional features; without them no page needs it (and it can fall back to fetching
+    polyfills from a third-party CDN)."""
+    return bool({"search", "material/search"} & set(config.plugins)) or bool(config.theme.get("features"))
+
+
+def without_bundle(files) -> None:
+    """The site's files without Material's bundle (`assets/javascripts/`)."""
+    for file in [f for f in files if f.src_uri.startswith("assets/javascripts/")]:
+        files.remove(file)
+
+
+def set_page_language(config, code: str, site_name_html: str, alternates: list[dict]) -> None:
+    """The page about to be rendered is in language `code`. Material takes the page's language
+    (its `partials/languages/<code>.html` strings and direction), the site name and the language
+    menu (`extra.alternate`: name, lang, link) from the configuration, not from the page: they
+    are set there just before each page is rendered. MkDocs' `Theme` keeps its keys in a private
+    dict that a copy of the configuration would share, so they are set on the configuration."""
+    config.theme["language"] = code
+    config.site_name = site_name_html
+    config.extra["alternate"] = alternates
+
+
+def navigation(items: list) -> Navigation:
+    """A navigation of `items` (pages, in order): one per language, so that each page links
+    only its own language's pages."""
+    for i, page in enumerate(items):
+        page.parent = None
+        page.previous_page = items[i - 1] if i else None
+        page.next_page = items[i + 1] if i + 1 < len(items) else None
+    result = Navigation(items, items)
+    result.homepage = items[0]
+    return result
+
+
+# The target of Material's "skip to content" link on each kind of page: a one-entry table of
+# contents gives it one.
+ANCHORS = {"overview": "status", "history": "history", "history-month": "history", "incident": "incident",
+           "update": "statement", "department": "department", "subscribe": "subscribe"}
+
+
+def set_page_meta(page, kind: str, title_html: str, description_html: str) -> None:
+    """What MkDocs would read from a status page's Markdown: title (printed unescaped by MkDocs
+    themes, so HTML already), description, and no table of contents (Material's `hide: [toc]`)."""
+    page.meta["title"] = title_html
+    page.meta["hide"] = ["toc"]
+    page.meta["description"] = description_html
+    page.toc = get_toc([{"level": 1, "id": ANCHORS.get(kind, "content"), "name": title_html, "children": []}])
