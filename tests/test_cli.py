@@ -16,13 +16,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator.cli import TEMPLATE_BODY, main
-from generator.read import updates as reader
-from generator.read import read_updates
+from generator.cli import main
+from generator.read import TEMPLATE_BODY, read_updates
 from statements import copy_example, example_site, write
 
-# Once the reader refuses the placeholder `new` writes (SPEC), `check` fails until it is replaced.
-READER_KNOWS_THE_TEMPLATE = hasattr(reader, "TEMPLATE_BODY")
 BRUSSELS = ZoneInfo("Europe/Brussels")
 EPOCH_NOV_27 = int(datetime(2026, 11, 27, 12, 0, tzinfo=BRUSSELS).timestamp())
 UNTRANSLATED = {
@@ -299,10 +296,10 @@ def test_new_writes_a_valid_dated_statement(site_copy):
     assert date.isoformat() == "2026-01-21T10:15:00+01:00"
     assert path.read_text(encoding="utf-8").rstrip().endswith("\n" + TEMPLATE_BODY)
 
-    if READER_KNOWS_THE_TEMPLATE:  # left as written, the placeholder is refused
-        check = run_script("check", cwd=site_copy, epoch=NEW_EPOCH)
-        assert check.returncode == 1
-        assert "updates/2026/2026-01-21-1015-spoed-tijdelijk-dicht.md:" in check.stderr
+    # Left as written, the placeholder is refused: `check` fails until it is replaced.
+    check = run_script("check", cwd=site_copy, epoch=NEW_EPOCH)
+    assert check.returncode == 1
+    assert "updates/2026/2026-01-21-1015-spoed-tijdelijk-dicht.md:" in check.stderr
 
     fill_in(path)
     site = example_site()

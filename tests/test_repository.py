@@ -87,3 +87,14 @@ def test_no_file_refers_to_a_folder_outside_the_repository():
             if OUTSIDE.search(line):
                 offending.append(f"{path.relative_to(REPO)}:{number}: {line.strip()}")
     assert not offending, "\n".join(offending)
+
+
+MAX_TRACKED_BYTES = 1024 * 1024  # a clone carries every version of every file for ever
+
+
+def test_no_tracked_file_is_over_a_megabyte():
+    """A wheel, a built site or a recording committed by mistake weighs on every clone: the
+    repository holds sources, and what it needs is installed or made."""
+    large = [f"{path.relative_to(REPO)}: {path.stat().st_size:,} bytes" for path in tracked_files()
+             if path.is_file() and path.stat().st_size > MAX_TRACKED_BYTES]
+    assert not large, "\n".join(large)
