@@ -6,7 +6,7 @@ title, the description, the page's id in its links, the JSON-LD and the content)
 the theme's template for each of 15,000 pages cost more than everything else in a build, so
 the template is rendered once per language and kind with a *slot* in place of each of those
 values (`SLOTS`), and each page is that text with its values put in the slots. A test builds
-a site both ways and compares every byte (tests/test_shell.py).
+a site both ways and compares every byte (tests/build/test_shell.py).
 
 No MkDocs here: the glue renders the slotted page (mkdocs/wrap.py); this fills it.
 """

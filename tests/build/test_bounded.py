@@ -11,7 +11,7 @@ import feedparser
 import pytest
 from lxml import html as lxml_html
 
-from conftest import mkdocs_build, write_statement
+from helpers import mkdocs_build, write_statement
 
 START = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
 COUNT = 64  # more than the department page lists (50) and more than the default feed (50)
@@ -40,7 +40,7 @@ def fill(root) -> None:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("bounded")
-    from conftest import SMALL_CONFIG
+    from helpers import SMALL_CONFIG
     (root / "docs").mkdir()
     (root / "mkdocs.yml").write_text(SMALL_CONFIG.format(languages="[nl, en]"), encoding="utf-8")
     fill(root)

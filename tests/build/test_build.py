@@ -5,7 +5,7 @@ from __future__ import annotations
 import feedparser
 import lxml.html
 
-from conftest import REPO, mkdocs_build, tree_digest, write_statement
+from helpers import REPO, mkdocs_build, tree_digest, write_statement
 
 GOOD = """
 ---

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SMALL_CONFIG, epoch, tree_digest, write_statement
+from helpers import SMALL_CONFIG, epoch, tree_digest, write_statement
 
 WHEN = "2026-01-14T12:00:00+01:00"
 CRASHED = 70  # publish.CRASH_EXIT_CODE

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import epoch, tree_digest, write_statement
+from helpers import epoch, tree_digest, write_statement
 
 from generator.build.shell import Slotted, compact, values
 

@@ -15,9 +15,8 @@ import pytest
 from generator.build import shell
 from generator.render.pages import plan_pages, render_pages
 from generator.build.writer import BATCH, PageWriter, batches, slotted_pages
-from outputs_helpers import build
+from helpers import REPO, build
 
-REPO = Path(__file__).resolve().parents[1]
 THEME = (f"<html><title>{shell.TITLE} | {shell.TITLE_ESCAPED}</title><a href='../{shell.KEY}/'>"
          f"<meta content='{shell.DESCRIPTION}|{shell.DESCRIPTION_ESCAPED}'><script>{shell.JSONLD}</script>"
          f"{shell.CONTENT}</html>")
@@ -96,7 +95,7 @@ def test_a_killed_build_leaves_no_worker(tmp_path):
         os.environ["STATUSPRESS_WORKER_FROM"] = "0"
         sys.path.insert(0, {str(REPO / "tests")!r})
         from pathlib import Path
-        from outputs_helpers import build
+        from helpers import build
         from generator.render.pages import plan_pages
         from generator.build.writer import PageWriter, slotted_pages
         if __name__ == "__main__":

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from generator.read import TEMPLATE_BODY, read_updates
-from statements import copy_example, example_site, write
+from helpers import REPO, copy_example, example_site, write
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 EPOCH_NOV_27 = int(datetime(2026, 11, 27, 12, 0, tzinfo=BRUSSELS).timestamp())
@@ -98,7 +98,7 @@ def test_installed_script_checks_the_site_in_the_current_folder(site_copy):
 
 
 def test_check_the_repository_itself():
-    repo = Path(__file__).resolve().parent.parent
+    repo = REPO
     result = run_script("check", "-f", str(repo / "mkdocs.yml"), cwd=repo.parent)
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -13,8 +13,8 @@ import sys
 import pytest
 import yaml
 
-from conftest import REPO, write_statement
-from workflow_helpers import copy_repo, fresh_env, load_workflow, run_github_job, run_gitlab_job, run_shell
+from helpers import REPO, write_statement
+from helpers import copy_repo, fresh_env, load_workflow, run_github_job, run_gitlab_job, run_shell
 
 
 def test_init_refuses_a_folder_that_is_not_empty(tmp_path):

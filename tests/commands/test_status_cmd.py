@@ -8,9 +8,9 @@ import lxml.html
 import pytest
 from click.testing import CliRunner
 
-from conftest import epoch, mkdocs_build, write_statement
+from helpers import epoch, mkdocs_build, write_statement
 from generator.cli import main
-from statements import copy_example
+from helpers import copy_example
 
 
 def status(config_file, *args, now="2026-11-27T12:00:00+01:00"):

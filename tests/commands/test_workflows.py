@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from workflow_helpers import (REPO, copy_repo, fresh_env, has_check_format, load_workflow, run_github_job,
+from helpers import (REPO, copy_repo, fresh_env, has_check_format, load_workflow, run_github_job,
                               run_gitlab_job, run_shell)
 
 WORKFLOW = REPO / ".github" / "workflows" / "publish.yml"

@@ -1,4 +1,4 @@
-"""Rules along the timeline (SPEC "How the current status is computed", issue 8): each mistake that
+"""Rules along the timeline (README, "How the current status is computed" and "Errors and warnings"): each mistake that
 published a wrong status without a word is now refused with its file, line and the fix, by
 `statuspress check` and by `mkdocs build` alike.
 """
@@ -11,7 +11,7 @@ import sys
 
 from click.testing import CliRunner
 
-from conftest import epoch, mkdocs_build, tree_digest, write_statement
+from helpers import epoch, mkdocs_build, tree_digest, write_statement
 from generator.cli import main
 from generator.compute.checks import near_ids
 

@@ -9,7 +9,7 @@ import pytest
 from generator.compute import build_time, compute
 from generator.model import SEVERITY, STATUSES, worst
 from generator.read import read_updates
-from statements import EXAMPLE_UPDATES, at, example_site, make_site, statement, write
+from helpers import EXAMPLE_UPDATES, at, example_site, make_site, statement, write
 
 SITE = make_site()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, timedelta, timezone
 
 from generator.compute.history import strips
-from statements import at, make_site, statement
+from helpers import at, make_site, statement
 
 SITE = make_site()
 

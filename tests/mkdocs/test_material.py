@@ -15,8 +15,8 @@ import material
 import pytest
 
 from generator.mkdocs import material as theme_fixes
+from helpers import REPO as ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 MATERIAL = Path(material.__file__).parent / "templates"
 SVG = "{http://www.w3.org/2000/svg}"
 

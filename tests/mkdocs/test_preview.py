@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import epoch, mkdocs_build, write_statement
+from helpers import epoch, mkdocs_build, write_statement
 
 WHEN = "2026-03-02T12:00:00+01:00"
 RELOAD = b'<script src="/.statuspress/reload.js"></script>'

@@ -8,7 +8,7 @@ import lxml.html
 from lxml import etree as lxml_etree
 import pytest
 
-from conftest import REPO, mkdocs_build
+from helpers import REPO, mkdocs_build
 
 DEPARTMENTS = ["emergency", "mug", "icu", "radiology", "lab",
                "planned-procedures", "consultations", "maternity", "pharmacy", "registration"]

@@ -7,7 +7,7 @@ import re
 import subprocess
 import sys
 
-from conftest import write_statement
+from helpers import write_statement
 from generator.cache import KnownGood
 
 GOOD = """
@@ -91,7 +91,7 @@ def test_compiled_templates_are_kept_and_a_damaged_record_only_means_compiling_a
     import subprocess
     import sys
 
-    from conftest import tree_digest, write_statement
+    from helpers import tree_digest, write_statement
 
     root = small_site()
     write_statement(root / "updates", "2026-03-01-0800-a.md", """

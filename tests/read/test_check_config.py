@@ -1,6 +1,5 @@
 """`check` reads the statuspress block of mkdocs.yml without loading the plugin (and the whole
-renderer with it), and lets MkDocs judge the rest of the file (issue 12: check within half a
-second). What it reads must be exactly what MkDocs gives the plugin; whatever it cannot read
+renderer with it), and lets MkDocs judge the rest of the file (README, "Check before you publish"). What it reads must be exactly what MkDocs gives the plugin; whatever it cannot read
 that way goes to MkDocs as before."""
 from __future__ import annotations
 
@@ -12,7 +11,7 @@ import sys
 import pytest
 from mkdocs.config import load_config
 
-from conftest import SMALL_CONFIG, write_statement
+from helpers import SMALL_CONFIG, write_statement
 from generator.mkdocs.config import StatuspressConfig
 from generator.read.mkdocs_yml import OPTIONS, read_config
 

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from generator.read import Problem, Problems, read_updates
-from statements import EXAMPLE_CONFIG, EXAMPLE_UPDATES, example_site, load_site, make_site, write
+from helpers import (EXAMPLE_CONFIG, EXAMPLE_UPDATES, VALID, example_site, listing, load_site, make_site,
+                     problem_at, write)
 
 SITE = make_site()
 
@@ -21,24 +22,6 @@ def read(tmp_path: Path, files: dict[str, str | bytes], site=SITE):
     paths = {name: write(updates, name, text) for name, text in files.items()}
     statements, problems = read_updates(updates, site)
     return paths, statements, problems
-
-
-def listing(problems) -> str:
-    return "\n".join(p.format() for p in problems) or "(no problems)"
-
-
-def problem_at(problems, path: Path, line: int | tuple[int, ...], *keywords: str) -> Problem:
-    """The one error at `path` on `line` (or one of the lines); its message must hold every keyword."""
-    lines = (line,) if isinstance(line, int) else line
-    found = [p for p in problems if p.path == path and p.is_error]
-    assert found, f"no error for {path}; got:\n{listing(problems)}"
-    on_line = [p for p in found if p.line in lines]
-    assert on_line, f"no error for {path} on line {line}; got:\n{listing(problems)}"
-    problem = on_line[0]
-    for keyword in keywords:
-        assert keyword.lower() in problem.message.lower(), (
-            f"{keyword!r} not in the message {problem.format()!r}")
-    return problem
 
 
 # --- malformed or missing front matter ----------------------------------------------------------
@@ -383,13 +366,6 @@ def test_planned_department_without_status_is_maintenance(tmp_path, departments)
 # --- translations -------------------------------------------------------------------------------
 
 
-VALID = ("---\n"
-         "title: Spoed tijdelijk dicht\n"
-         "date: 2026-01-13T06:32:00+01:00\n"
-         "departments:\n"
-         "  emergency: reduced\n"
-         "---\n"
-         "De tekst.\n")
 TRANSLATION = ("---\n"
                "title: Urgences temporairement fermées\n"
                "---\n"

@@ -1,4 +1,4 @@
-"""Odd files in the updates folder, a missing folder, and the set-up around it (issues 8 and 9).
+"""Odd files in the updates folder, a missing folder, and the set-up around it (README, "Errors and warnings").
 
 Whatever is in the folder, the reader returns statements and located problems: never a
 traceback, never a hang, and nothing that looks like a statement is skipped without a word.
@@ -12,11 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SMALL_CONFIG, mkdocs_build, tree_digest
+from helpers import SMALL_CONFIG, mkdocs_build, tree_digest
 from generator.read import read_updates
 from generator.read.files import MAX_BYTES
-from statements import load_site, make_site, write
-from test_read import VALID, listing, problem_at
+from helpers import TESTS, VALID, fetch, free_port, listing, load_site, make_site, problem_at, wait_for, write
 
 SITE = make_site()
 
@@ -120,11 +119,11 @@ def test_a_fifo_named_md_is_an_error_not_a_hang(updates):
     # In a child process with a deadline: if the reader ever blocks on the FIFO again, the test fails
     # instead of hanging the suite.
     code = ("import sys; from pathlib import Path; from generator.read import read_updates; "
-            "from statements import make_site; "
+            "from helpers import make_site; "
             "s, p = read_updates(Path(sys.argv[1]), make_site()); "
             "print('|'.join(sorted(x.format() for x in p))); print([x.id for x in s])")
     result = subprocess.run([sys.executable, "-c", code, str(updates)], capture_output=True, text=True, timeout=60,
-                            cwd=Path(__file__).parent, env={**os.environ, "PYTHONPATH": str(Path(__file__).parent)})
+                            cwd=TESTS, env={**os.environ, "PYTHONPATH": str(TESTS)})
     assert result.returncode == 0, result.stderr
     problems, ids = result.stdout.splitlines()
     assert problems.startswith(f"{updates / 'pipe.md'}:1: ") and "special file" in problems, problems
@@ -241,7 +240,6 @@ def test_build_without_site_url_is_refused_and_keeps_the_last_site(small_site, t
 
 def test_serve_needs_no_site_url(small_site):
     """`mkdocs serve` gives the preview its own address: only a build must state site_url."""
-    from test_serve import fetch, free_port, wait_for
 
     root = small_site()
     write(root / "updates", "a.md", VALID)

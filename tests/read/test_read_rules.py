@@ -1,4 +1,4 @@
-"""Per-file rules that stop a statement publishing a wrong status without a word (issue 8).
+"""Per-file rules that stop a statement publishing a wrong status without a word (README, "Errors and warnings").
 
 Each drives the real reader over real files and asserts the file, the line and the key
 words of the fix.
@@ -12,8 +12,7 @@ import yaml
 
 from generator.read import TEMPLATE_BODY, is_untouched_stub, read_updates
 from generator.read import front_matter
-from statements import make_site
-from test_read import VALID, listing, problem_at
+from helpers import VALID, listing, make_site, problem_at
 
 PRESENT = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)  # after every date used here
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from generator.render import api
-from outputs_helpers import ARABIC, REFERENCE, SITE_NAME, SITE_URL, TRICKY_TITLE, build, update
+from helpers import ARABIC, REFERENCE, SITE_NAME, SITE_URL, TRICKY_TITLE, build, update
 
 PATHS = ["summary.json", "status.json", "components.json", "incidents.json", "incidents/unresolved.json",
          "scheduled-maintenances.json", "scheduled-maintenances/upcoming.json",

@@ -9,7 +9,7 @@ import pytest
 
 from generator.render import badges
 from generator.render.i18n import STATUS_LABELS, Language
-from outputs_helpers import ARABIC, OPTIONS, SITE_NAME, build
+from helpers import ARABIC, OPTIONS, SITE_NAME, build
 
 DUTCH = Language("nl", "Europe/Brussels")
 

@@ -8,7 +8,7 @@ from icalendar import Calendar
 
 from generator.render import calendar
 from generator.render.i18n import Language
-from outputs_helpers import ARABIC, SITE_URL, TRICKY_TITLE, build, update
+from helpers import ARABIC, SITE_URL, TRICKY_TITLE, build, update
 
 MRI = "2026-01-10-0900-onderhoud-mri"
 LAB = "2026-01-05-0800-onderhoud-labo"

@@ -18,8 +18,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from generator.render.i18n import STATUS_LABELS, Language, catalog_languages
+from helpers import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 LOCALE_DIR = REPO / "generator" / "locale"
 DOMAIN = "statuspress"
 ZONE = "Europe/Brussels"

@@ -1,4 +1,4 @@
-"""Content-Security-Policy (issue 9, point 6): every page carries a CSP meta tag allowing the
+"""Content-Security-Policy (README, "What a build produces"): every page carries a CSP meta tag allowing the
 site itself and the hashes of its own inline scripts; in Chromium no page of any kind reports a
 violation, and a script that is not the theme's own does not run.
 """
@@ -11,9 +11,15 @@ import lxml.html
 import pytest
 
 from generator.render import admin, csp
-from test_browser import CHROMIUM, CHROMIUM_ARGS, CONFIG_FILE, build, serve  # noqa: F401 (skips without Chromium)
+from helpers import CHROMIUM, CHROMIUM_ARGS, EXAMPLE_CONFIG, mkdocs_build, serve
+
+if not CHROMIUM.exists():
+    pytest.skip(f"browser tests need Chromium at {CHROMIUM} (Debian package `chromium`); "
+                "it is not installed here", allow_module_level=True)
 
 from playwright.sync_api import sync_playwright  # noqa: E402
+
+WHEN = "2026-01-14T15:13:20+01:00"  # during the cyberattack, as in the browser tests
 
 RECORD_VIOLATIONS = """
 window.__violations = [];
@@ -31,7 +37,8 @@ def policy_of(path) -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("csp") / "site"
-    build(CONFIG_FILE, root)
+    result = mkdocs_build(EXAMPLE_CONFIG, root, WHEN)
+    assert result.returncode == 0, f"mkdocs build failed:\n{result.stdout}\n{result.stderr}"
     return root
 
 

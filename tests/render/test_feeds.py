@@ -17,7 +17,7 @@ import pytest
 from babel import Locale
 
 from generator.render import feeds
-from outputs_helpers import (ARABIC, NOW, OPTIONS, PUBLISHED, SITE_URL, TRICKY_TITLE, UPDATES, build,
+from helpers import (ARABIC, NOW, OPTIONS, PUBLISHED, SITE_URL, TRICKY_TITLE, UPDATES, build,
                              permalink, published_ids)
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -1,4 +1,4 @@
-"""Property tests over generated statements (issue 9, point 5); bounded to run in CI in under a minute.
+"""Property tests over generated statements (README, "Errors and warnings": never a traceback); bounded to run in CI in under a minute.
 
 Generated front matter, bodies and file names go through the real reader, the compute layer
 and every renderer; a few through `statuspress check` and `mkdocs build` together.
@@ -20,14 +20,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from conftest import SMALL_CONFIG, mkdocs_build
+from helpers import SMALL_CONFIG, mkdocs_build
 from generator.compute import compute
 from generator.model import PHASES, STATUSES, Statement, Text, Window
 from generator.read import read_updates
 from generator.render.i18n import Language
 from generator.build.outputs import render_outputs
 from generator.render.pages import render_pages
-from statements import make_site
+from helpers import make_site
 
 SITE = make_site(departments=("emergency", "lab", "icu"), languages=("nl", "fr"), groups=("north",))
 LANGUAGES = {code: Language(code, SITE.timezone) for code in SITE.languages}

@@ -10,16 +10,16 @@ import urllib.request
 
 import pytest
 
-from conftest import mkdocs_build, write_statement
+from helpers import mkdocs_build, write_statement
 from generator.render.headers import ADMIN_CSP, FINGERPRINTED, IMMUTABLE, REVALIDATE
-from headers_server import headers_for, parse_headers, rule_regex, serve
+from helpers import headers_for, parse_headers, rule_regex, serve_with_headers
 
 WHEN = "2026-01-14T12:00:00+01:00"
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    from conftest import SMALL_CONFIG
+    from helpers import SMALL_CONFIG
     root = tmp_path_factory.mktemp("headers")
     (root / "docs").mkdir()
     (root / "docs" / "about.md").write_text("# About\n\nHand-written.\n", encoding="utf-8")
@@ -96,7 +96,7 @@ def test_every_file_gets_one_cache_rule_and_one_policy(built):
     ("/badges/status.svg", True), ("/badges/lab.svg", True),
 ])
 def test_pages_feeds_api_revalidate_within_a_minute(built, path, cors):
-    with serve(built) as base:
+    with serve_with_headers(built) as base:
         status, headers = get(base + path)
     assert status == 200
     assert headers.get_all("Cache-Control") == [REVALIDATE]
@@ -113,7 +113,7 @@ def test_fingerprinted_assets_are_kept_a_year_others_revalidate(built):
     plain = [a for a in assets if not FINGERPRINTED.search(a)]
     assert any(a.startswith("assets/stylesheets/main.") for a in hashed)
     assert "assets/stylesheets/statuspress.css" in plain
-    with serve(built) as base:
+    with serve_with_headers(built) as base:
         for asset in hashed:
             assert get(f"{base}/{asset}")[1].get_all("Cache-Control") == [IMMUTABLE], asset
         for asset in plain:
@@ -121,7 +121,7 @@ def test_fingerprinted_assets_are_kept_a_year_others_revalidate(built):
 
 
 def test_the_editor_has_its_own_policy(built):
-    with serve(built) as base:
+    with serve_with_headers(built) as base:
         for path in ("/admin/", "/admin/config.yml"):
             status, headers = get(base + path)
             assert status == 200

@@ -3,11 +3,8 @@ planned closures (and the notices of the same span), and a page per month lists 
 in every language; department pages' month counts lead to the page that lists them."""
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import subprocess
-import threading
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -17,9 +14,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from lxml import html as lxml_html
 
-from conftest import SMALL_CONFIG, mkdocs_build, tree_digest, write_statement
+from helpers import CHROMIUM, SMALL_CONFIG, mkdocs_build, serve, tree_digest, write_statement
 from generator.render.pages import HISTORY_GROUPS, HISTORY_NOTICES
-from test_html_valid import vnu  # noqa: F401 - the Nu HTML checker, as a fixture
 
 LANGUAGES = ["nl", "fr", "en"]
 PREFIXES = {"nl": "", "fr": "fr/", "en": "en/"}
@@ -260,7 +256,7 @@ def test_two_builds_are_byte_identical(built, tmp_path):
     assert first == second
 
 
-def test_month_pages_are_valid_html(built, vnu):  # noqa: F811 - the fixture imported above
+def test_month_pages_are_valid_html(built, vnu):
     site = built / "site"
     pages = [site / PREFIXES[lang] / "history" / "index.html" for lang in LANGUAGES]
     pages += [page for lang in LANGUAGES for page in month_pages(site, lang).values()]
@@ -273,47 +269,30 @@ def test_month_pages_are_valid_html(built, vnu):  # noqa: F811 - the fixture imp
     assert not errors, "\n".join(errors[:20])
 
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        pass
-
-
 @pytest.mark.skipif(not CHROMIUM.exists(), reason=f"browser tests need Chromium at {CHROMIUM}")
 def test_month_pages_pass_axe_and_fit_a_phone(built):
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
     site = built / "site"
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
                "resultTypes": ["violations"]}
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox"])
-            try:
-                for lang in ("nl", "fr"):
-                    for scheme in ("light", "dark"):
-                        page = browser.new_page()
-                        page.emulate_media(color_scheme=scheme)
-                        path = f"{PREFIXES[lang]}history/{min(month_pages(site, lang))}/"
-                        page.goto(base + path)
-                        results = Axe().run(page, options=options)
-                        assert results.violations_count == 0, f"/{path} ({scheme}):\n{results.generate_report()}"
-                        page.close()
-                    # The narrowest phone: nothing wider than the screen, the month links included.
-                    page = browser.new_page(viewport={"width": 320, "height": 640})
+    with serve(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox"])
+        try:
+            for lang in ("nl", "fr"):
+                for scheme in ("light", "dark"):
+                    page = browser.new_page()
+                    page.emulate_media(color_scheme=scheme)
+                    path = f"{PREFIXES[lang]}history/{min(month_pages(site, lang))}/"
                     page.goto(base + path)
-                    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), path
-                    assert page.locator(".sp-month-nav a").count() > 0, path
+                    results = Axe().run(page, options=options)
+                    assert results.violations_count == 0, f"/{path} ({scheme}):\n{results.generate_report()}"
                     page.close()
-            finally:
-                browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+                # The narrowest phone: nothing wider than the screen, the month links included.
+                page = browser.new_page(viewport={"width": 320, "height": 640})
+                page.goto(base + path)
+                assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), path
+                assert page.locator(".sp-month-nav a").count() > 0, path
+                page.close()
+        finally:
+            browser.close()

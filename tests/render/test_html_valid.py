@@ -1,7 +1,6 @@
 """Every page type in every language, right-to-left included, is valid HTML for the Nu HTML checker.
 
-vnu-jar comes from npm (the current checker, run offline with the installed Java); it is
-installed once into tests/.cache/vnu/, which git ignores.
+The checker is the `vnu` fixture (conftest.py): vnu-jar from npm, run offline with Java.
 """
 from __future__ import annotations
 
@@ -13,25 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, mkdocs_build
+from helpers import REPO, mkdocs_build
 
-CACHE = REPO / "tests" / ".cache" / "vnu"
 WHEN = "2026-01-14T15:13:00+01:00"  # during the crisis: every kind of block is on the pages
-
-
-@pytest.fixture(scope="module")
-def vnu() -> Path:
-    jar = CACHE / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-    if not jar.exists():
-        if not shutil.which("npm"):
-            pytest.skip("the Nu HTML checker is installed with npm, which is not here")
-        CACHE.mkdir(parents=True, exist_ok=True)
-        result = subprocess.run(["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(CACHE),
-                                 "vnu-jar"], capture_output=True, text=True, timeout=600)
-        assert result.returncode == 0 and jar.exists(), result.stderr
-    if not shutil.which("java"):
-        pytest.skip("the Nu HTML checker needs Java")
-    return jar
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
-"""Hostile and odd text never breaks an output (issue 9, rows 8-14, 20, 21).
+"""Hostile and odd text never breaks an output (README, "What a build produces": no page asks another
+host for anything; "Errors and warnings").
 
 Real statement files through the real `mkdocs build` and `statuspress check`; the outputs
 are read back with lxml, feedparser, icalendar and json.
@@ -16,7 +17,7 @@ import lxml.html
 import pytest
 from icalendar import Calendar
 
-from conftest import mkdocs_build, write_statement
+from helpers import mkdocs_build, write_statement
 
 NOW = "2026-10-26T12:00:00+01:00"
 UNWANTED = ["\x00", "\x1b", "\ufffe", "\U0010ffff", "\u202e", "\x85"]
@@ -158,7 +159,7 @@ def test_oversized_body_reaching_the_renderer_is_cut_in_every_output():
     from generator.render.i18n import Language
     from generator.render.markdown import MAX_BODY, render_markdown
     from generator.build.outputs import render_outputs
-    from statements import make_site
+    from helpers import make_site
 
     body = "<b>x</b> " * 3_000_000
     html = render_markdown(body)
