@@ -4,7 +4,7 @@
   with language partials for the languages Material has no strings for.
 - Its JavaScript bundle (`uses_bundle`, `without_bundle`): needed only by search and the
   theme's optional features; status pages never load it.
-- The per-page language set-up (`set_page_language`): Material reads the page's language, the
+- The per-page language set-up (`page_config`): Material reads the page's language, the
   site name and the language menu from the configuration, not from the page.
 - What a status page tells Material (`set_page_meta`, `ANCHORS`): its title, description, a
   hidden one-entry table of contents that gives the "skip to content" link its target.
@@ -27,6 +27,8 @@ import html
 import os
 import re
 import tempfile
+from collections.abc import Mapping
+from copy import copy
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -173,7 +175,7 @@ def not_found_context(template_name: str, site, languages, config) -> dict | Non
     base = urlsplit(config.site_url or "/").path
     base = base if base.endswith("/") else base + "/"
     return {
-        # The language menu (see set_page_language), taken out by the plugin.
+        # The language menu (see page_config), taken out by the plugin.
         "alternates": [{"name": lang.menu_name, "lang": other, "link": base + site.prefix(other)}
                        for other, lang in languages.items()],
         "lang": code,
@@ -244,15 +246,43 @@ def without_bundle(files) -> None:
         files.remove(file)
 
 
-def set_page_language(config, code: str, site_name_html: str, alternates: list[dict]) -> None:
-    """The page about to be rendered is in language `code`. Material takes the page's language
-    (its `partials/languages/<code>.html` strings and direction), the site name and the language
-    menu (`extra.alternate`: name, lang, link) from the configuration, not from the page: they
-    are set there just before each page is rendered. MkDocs' `Theme` keeps its keys in a private
-    dict that a copy of the configuration would share, so they are set on the configuration."""
-    config.theme["language"] = code
-    config.site_name = site_name_html
-    config.extra["alternate"] = alternates
+class _PageTheme(Mapping):
+    """The theme's settings as one page sees them: the site's, in the page's language. Reads as
+    MkDocs' `Theme` does (attributes, then keys), which keeps its keys in a private dict that a
+    copy would share."""
+
+    def __init__(self, theme, language: str):
+        self._theme = theme
+        self._language = language
+
+    def __getitem__(self, key: str):
+        return self._language if key == "language" else self._theme[key]
+
+    def __iter__(self):
+        return iter(dict.fromkeys([*self._theme, "language"]))
+
+    def __len__(self) -> int:
+        return len(dict.fromkeys([*self._theme, "language"]))
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._theme, name)
+
+
+def page_config(config, code: str, site_name_html: str, alternates: list[dict]):
+    """The configuration as the theme sees it on one page, in language `code`. Material takes
+    the page's language (its `partials/languages/<code>.html` strings and direction), the site
+    name and the language menu (`extra.alternate`: name, lang, link) from the configuration, not
+    from the page: each page gets a copy made as Material's blog plugin makes one for its
+    excerpts (a shallow copy, and a copy of each part changed), so the site's configuration
+    itself is never changed from page to page."""
+    result = copy(config)
+    result.theme = _PageTheme(config.theme, code)
+    result.site_name = site_name_html
+    result.extra = copy(config.extra)
+    result.extra["alternate"] = alternates
+    return result
 
 
 def navigation(items: list) -> Navigation:

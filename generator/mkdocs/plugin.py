@@ -196,8 +196,8 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
     def on_template_context(self, context, template_name, config):
         found = not_found_context(template_name, self.site, self.languages, config)
         if found is not None:
-            material.set_page_language(config, found["lang"], theme_text(self.site.title(found["lang"])),
-                                       found.pop("alternates"))
+            context["config"] = material.page_config(config, found["lang"], theme_text(self.site.title(found["lang"])),
+                                                     found.pop("alternates"))
             context.update(base_url=found["base_url"], extra_css=found["extra_css"], nav=self.navs[found["lang"]])
             context["statuspress"] = found
         return context
@@ -253,7 +253,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
             jsonld = shell.JSONLD
         code = self.page_language(src_uri)
         rendered = self.pages.get(src_uri)
-        material.set_page_language(config, code, theme_text(self.site.title(code)), [
+        context["config"] = material.page_config(config, code, theme_text(self.site.title(code)), [
             {"name": language.menu_name, "lang": other, "link": self._counterpart(src_uri, rendered, other)}
             for other, language in self.languages.items()
         ])
