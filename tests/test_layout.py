@@ -100,7 +100,7 @@ def test_render_never_writes_a_file_or_starts_a_process():
 
 
 def test_every_room_states_its_rule():
-    for room in ("read", "compute", "render", "build", "mkdocs"):
+    for room in ("read", "compute", "render", "build", "mkdocs", "scaffold"):
         docstring = ast.get_docstring(ast.parse((GENERATOR / room / "__init__.py").read_text(encoding="utf-8")))
         assert docstring and "Rule:" in docstring, f"generator/{room}/__init__.py states no rule"
 

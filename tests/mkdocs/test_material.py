@@ -1,9 +1,12 @@
-"""Material's templates as amended when loaded (mkdocs/theme_fixes.py): the text matched is still
-in the installed Material, and a status page carries none of what only Material's bundle uses."""
+"""What statuspress knows about Material (generator/mkdocs/material.py) still holds for the
+installed Material: the text its template amendments match, where its folder and language
+partials are, how it reads the page's language and prints a page's `<h1>`; and a status page
+carries none of what only Material's bundle uses (README, "For developers")."""
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +17,9 @@ import lxml.html
 import material
 import pytest
 
+from generator.build import shell
 from generator.mkdocs import material as theme_fixes
+from helpers import EXAMPLE_CONFIG
 from helpers import REPO as ROOT
 
 MATERIAL = Path(material.__file__).parent / "templates"
@@ -136,3 +141,49 @@ def test_theme_files_listed_without_hidden_folders():
     assert copied(ours) == copied(inner.list_templates())
     assert "assets/statuspress.js" in ours and "base.html" in ours
     assert not [n for n in ours if n.startswith(".icons/")]
+
+
+def test_materials_content_prints_its_own_h1_only_without_one_in_the_content():
+    """A slotted page's content slot is an `<h1>` (build/shell.py), so that the theme leaves the
+    heading to the content, as on every page MkDocs renders."""
+    source = (MATERIAL / "partials" / "content.html").read_text(encoding="utf-8")
+    assert '{% if "\\u003ch1" not in page.content %}' in source
+    assert shell.CONTENT.startswith("<h1>")
+
+
+def test_our_theme_goes_before_materials_with_partials_for_languages_it_lacks():
+    from mkdocs.config import load_config
+
+    config = load_config(str(EXAMPLE_CONFIG))
+    dirs = list(config.theme.dirs)
+    material_dir = next(d for d in dirs if (Path(d) / "base.html").exists())
+    fallback = theme_fixes.add_theme(config, {"nl": "ltr", "ga": "ltr", "mt": "ltr"})
+    try:
+        assert fallback is not None and config.theme.dirs[-1] == fallback
+        at = config.theme.dirs.index(str(theme_fixes.THEME_DIR))
+        assert config.theme.dirs[at + 1] == material_dir
+        made = sorted(p.name for p in (Path(fallback) / "partials" / "languages").iterdir())
+        assert made == ["ga.html", "mt.html"]  # Material has Dutch, not Irish nor Maltese
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(config.theme.dirs))
+        language = env.get_template("partials/languages/ga.html").module
+        english = env.get_template("partials/languages/en.html").module
+        assert language.t("language") == "ga" and language.t("direction") == "ltr"
+        assert language.t("search.placeholder") == english.t("search.placeholder") != ""
+    finally:
+        shutil.rmtree(fallback, ignore_errors=True)
+
+
+def test_each_page_sees_its_language_on_a_copy_of_the_configuration():
+    from mkdocs.config import load_config
+
+    config = load_config(str(EXAMPLE_CONFIG))
+    language, site_name, extra = config.theme["language"], config.site_name, dict(config.extra)
+    alternates = [{"name": "Français", "lang": "fr", "link": "fr/"}]
+    page = theme_fixes.page_config(config, "fr", "Hôpital", alternates)
+    assert (config.theme["language"], config.site_name, dict(config.extra)) == (language, site_name, extra)
+    assert page.theme["language"] == "fr" and page.site_name == "Hôpital" and page.extra["alternate"] == alternates
+    # Material reads it as a template does: attributes, then keys.
+    env = jinja2.Environment()
+    assert env.from_string("{{ config.theme.language }} {{ config.theme.name }} {{ config.theme.features | length }}"
+                           ).render(config=page) == f"fr material {len(config.theme.get('features') or [])}"
+    assert page.theme.dirs == config.theme.dirs and page.theme.locale == config.theme.locale
