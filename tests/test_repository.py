@@ -14,7 +14,7 @@ from importlib import metadata
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-PYTHON_FOLDERS = ("generator", "tests", "bench")
+PYTHON_FOLDERS = ("generator", "tests", "bench", "tools")
 
 
 def tracked_files() -> list[Path]:
