@@ -23,8 +23,10 @@ def tracked_files() -> list[Path]:
 
 
 def python_files() -> list[Path]:
+    """The project's Python files: not those of the environments and tools the tests install
+    into hidden folders (.venv, tests/.cache, tests/.npm)."""
     return sorted(p for folder in PYTHON_FOLDERS for p in (REPO / folder).rglob("*.py")
-                  if ".venv" not in p.parts)
+                  if not any(part.startswith(".") for part in p.relative_to(REPO).parts))
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -50,7 +52,7 @@ def normalize(name: str) -> str:
 
 
 def test_every_import_is_the_standard_library_the_project_or_a_declared_dependency():
-    local = {"generator"} | {p.stem for folder in PYTHON_FOLDERS for p in (REPO / folder).rglob("*.py")}
+    local = {"generator"} | {p.stem for p in python_files()}
     providers = metadata.packages_distributions()
     declared = declared_distributions()
     undeclared = []
