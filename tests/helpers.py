@@ -598,13 +598,16 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
 # -- CI definitions run for real: a fresh virtual environment, a clean copy of a tree, and the
 # shell commands of GitHub Actions `run:` steps and GitLab CI `script:` lines --------------------
 
-SKIP = shutil.ignore_patterns(".git", ".venv", "site", "site.statuspress-*", ".npm", "node_modules",
-                              "__pycache__", "*.egg-info", ".pytest_cache", "build", "out")
-
-
 def copy_repo(target: Path) -> Path:
-    """The repository as a user's clone has it: no virtual environment, build or cache."""
-    shutil.copytree(REPO, target, ignore=SKIP)
+    """The repository as a user's clone has it: the files git tracks (as they are now, changes
+    not yet committed included) and the new ones it does not ignore; no virtual environment,
+    built site or cache (by name, a pattern such as "build" also left out generator/build/)."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO,
+                            capture_output=True, check=True).stdout
+    for name in filter(None, listed.decode().split("\0")):
+        if (REPO / name).is_file():  # (not a file deleted and not yet committed)
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, target / name)
     return target
 
 
