@@ -15,6 +15,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -27,7 +28,7 @@ from ..compute import build_time, compute
 from ..compute.checks import publication_warnings
 from ..read import Problems
 from ..render import csp, shell, urls
-from ..render.admin import admin_files, github_repository
+from ..render.admin import admin_files, admin_policy, bundle_address, github_repository
 from ..render.cache import template_cache
 from ..render.headers import headers_file
 from ..compute.status import BuildTimeError
@@ -36,6 +37,7 @@ from ..render.pages import RenderedPage, plan_pages
 from ..render.text import clean
 from ..render.writer import PageWriter, slotted_pages
 from ..validate import load_site
+from .broken import problem_showing
 from .config import StatuspressConfig
 from .theme_fixes import LANGUAGE_404, THEME_SPRITE, PatchedLoader, generated_html, not_found_context, theme_icons
 from .publish import Publication, PublishError
@@ -143,6 +145,9 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.updates_dir))
+        # MkDocs' server holds every request until a rebuild succeeds: a statement the build
+        # refuses would hang the preview, and with it the editor that could fix it.
+        server.builder = problem_showing(server.builder, Path(config.config_file_path), server.root)
         return server
 
     # -- render ----------------------------------------------------------------
@@ -379,11 +384,14 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         """The browser editor (admin/) and the hosts' header rules (_headers), last: the rules
         cover every file of the finished tree."""
         repo = github_repository(config.repo_url)
-        _write_files(staging, admin_files(self.site, repo, updates_dir=self.config.updates_dir))
+        root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+        _write_files(staging, admin_files(self.site, repo, updates_dir=self.config.updates_dir,
+                                          snapshot=self.snapshot, root=root, local_backend=_serving(config)))
         with open(os.path.join(staging, "_headers"), "wb") as fp:
             # The header allows every page's inline scripts (a meta tag narrows it per page), and
             # adds what only a header can carry.
-            fp.write(headers_file(csp.policy(self.script_hashes) + "; frame-ancestors 'self'", staging))
+            fp.write(headers_file(csp.policy(self.script_hashes) + "; frame-ancestors 'self'", staging,
+                                  admin_csp=admin_policy(bundle_address(self.site))))
 
     def on_build_error(self, error):
         if self.publication is not None:
@@ -401,6 +409,12 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         if self.writer is not None:
             self.writer.close()
             self.writer = None
+
+
+def _serving(config) -> bool:
+    """Whether this is `mkdocs serve`: it sets site_url to its own address (dev_addr)."""
+    host, port = config.dev_addr
+    return urlsplit(config.site_url or "").netloc == f"{host}:{port}"
 
 
 def _write_files(staging: str, files: dict[str, bytes]) -> None:

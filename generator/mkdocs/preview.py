@@ -25,13 +25,14 @@ from urllib.parse import unquote, urlsplit
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from mkdocs.exceptions import Abort, PluginError
 
 from ..compute import build_time, compute
+from ..render.admin import admin_files
 from ..render.outputs import render_outputs
 from ..render.pages import plan_pages
 from ..render.writer import filled, slotted
 from ..validate import load_site
+from . import broken
 from .wrap import rendered_page
 
 CHECK_EVERY = 0.5  # seconds between two looks at the files for the pages' polls
@@ -81,6 +82,7 @@ class Preview:
         self.site_dir = tempfile.mkdtemp(prefix="statuspress-preview-")
         self.plugin = None
         self.problems = ""  # the build's errors, shown instead of any page until fixed
+        self.admin = None  # admin/ files of the statements on disk now
         self.theme_signature = self.updates_signature = None
         self.pages = {}  # site path -> PlannedPage, of the statements on disk now
         self.outputs = None  # feeds, API, calendar, badges of the statements on disk now
@@ -120,19 +122,26 @@ class Preview:
                 self.version += 1
             elif updates != self.updates_signature:
                 self.updates_signature = updates
+                self.admin = None
                 self._read_statements()
                 self.version += 1
             self.checked = time.monotonic()
 
     def _build(self) -> None:
-        config = load_config(str(self.config_file), site_dir=self.site_dir)
+        self.admin = None
+        try:
+            config = load_config(str(self.config_file), site_dir=self.site_dir)
+        except Exception as exc:  # noqa: BLE001 - a broken mkdocs.yml: say so, never the old site
+            self.plugin = None
+            self.problems = f"{self.config_file.name}: {exc}"
+            return
         mount = urlsplit(config.site_url or "/").path or "/"
         config.site_url = f"http://{self.address}{mount if mount.endswith('/') else mount + '/'}"
         self.mount = urlsplit(config.site_url).path
         config.plugins.on_startup(command="serve", dirty=False)
         try:
             build(config, serve_url=config.site_url)
-        except (Abort, PluginError) as exc:
+        except Exception as exc:  # noqa: BLE001 - Abort, PluginError, or what a half-saved file does
             self.plugin = None
             self.problems = self._problems() or str(exc)
             return
@@ -143,10 +152,20 @@ class Preview:
         self._read_statements()
 
     def _problems(self) -> str:
-        config = load_config(str(self.config_file))
-        loaded = load_site(dict(config.plugins["statuspress"].config), site_name=config.site_name,
-                           site_url=config.site_url or "http://preview/", config_file=self.config_file)
-        return "\n".join(p.format(self.config_file.parent) for p in loaded.problems.sorted() if p.is_error)
+        return broken.load(self.config_file)[0]
+
+    def _admin(self) -> dict[str, bytes]:
+        """The editor, always answered, even while the site does not build (it may be what
+        wrote the problem), with the local backend switched on (decap-server in the clone)."""
+        if self.admin is None:
+            if self.plugin is not None:
+                plugin = self.plugin
+                self.admin = admin_files(plugin.site, updates_dir=plugin.config.updates_dir,
+                                         snapshot=plugin.snapshot, root=self.config_file.parent,
+                                         local_backend=True)
+            else:
+                self.admin = broken.editor_files(self.config_file, *broken.load(self.config_file)[1:])
+        return self.admin
 
     def _read_statements(self) -> None:
         plugin = self.plugin
@@ -176,9 +195,15 @@ class Preview:
             return 200, "text/plain", str(self.version).encode()
         self.refresh()
         with self.lock:
+            path = unquote(url_path)
+            if path.startswith(self.mount):
+                admin = self._admin()
+                wanted = path[len(self.mount):]
+                wanted = wanted + "index.html" if wanted in ("admin/", "admin") else wanted
+                if wanted in admin:
+                    return 200, _content_type(wanted), admin[wanted]
             if self.problems:
                 return 500, "text/html; charset=utf-8", self._problem_page()
-            path = unquote(url_path)
             if not path.startswith(self.mount):
                 return self._not_found()
             path = path[len(self.mount):]
@@ -226,11 +251,7 @@ class Preview:
         return 404, "text/html; charset=utf-8", self._with_reload(body)
 
     def _problem_page(self) -> bytes:
-        import html
-        return self._with_reload(
-            ("<!doctype html><html lang=en><meta charset=utf-8><title>statuspress: problems</title>"
-             "<h1>The site would not build</h1><p>Fix these and save: this page reloads by itself.</p>"
-             f"<pre>{html.escape(self.problems)}</pre></html>").encode())
+        return self._with_reload(broken.problem_page(self.problems))
 
     @staticmethod
     def _with_reload(body: bytes) -> bytes:

@@ -39,6 +39,7 @@ OPTIONS = {
     "email_signup": (_is(str, dict), None),
     "feed_items": (_is(int), 50),
     "publish_lock_timeout": (_is(int), 600),
+    "editor_bundle": (_is(str), None),
 }
 
 

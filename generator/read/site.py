@@ -210,12 +210,20 @@ def read_site(options: dict, *, site_name: str, site_url: str | None, config_fil
         problems.add(where, locate.line("feed_items") or 1, f"'feed_items' is {feed_items!r}: give a whole number "
                                                             "of 1 or more, such as 50")
         feed_items = 50
+    editor_bundle = options.get("editor_bundle")
+    if editor_bundle is not None and not re.match(r"^(https://[^\s/]+/|/)[^\s\"'<>]*$", str(editor_bundle)):
+        problems.add(where, locate.line("editor_bundle") or 1,
+                     f"'editor_bundle' is '{editor_bundle}', not the address of a script: give an https:// "
+                     "address such as https://cdn.example.org/decap-cms@3.16.3/dist/decap-cms.js, or a "
+                     "path on this site such as /admin/decap-cms.js")
+        editor_bundle = None
     url = (site_url or "").strip()
     if url and not url.endswith("/"):
         url += "/"
     site = Site(name=site_name, url=url, timezone=timezone, languages=tuple(languages),
                 departments=departments, groups=groups, titles=titles, organisation=organisation,
-                advice=advice, email_signup=email_signup, feed_items=feed_items)
+                advice=advice, email_signup=email_signup, feed_items=feed_items,
+                editor_bundle=editor_bundle or None)
     return (None if problems.errors else site), problems
 
 
