@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -59,19 +59,44 @@ def built(tmp_path_factory):
     return root / "site"
 
 
+def _strings(value):
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, str):
+        yield value
+
+
+def _editor_data(site: Path) -> dict:
+    page = (site / "admin" / "index.html").read_text(encoding="utf-8")
+    return json.loads(re.search(r'<script type="application/json" id="statuspress-editor">(.*?)</script>',
+                                page, re.S).group(1))
+
+
 def test_config_mirrors_the_statuspress_block(built):
     config = yaml.safe_load((built / "admin" / "config.yml").read_text(encoding="utf-8"))
-    assert config["local_backend"] is True
+    # Published: no switch to a local backend, no path of the machine that built it.
+    assert "local_backend" not in config
+    assert not [s for s in _strings(config) if s.startswith("/") or str(built.parent) in s]
+    assert config["locale"] == "nl"  # Decap's own words in the site's first language
     statements = config["collections"][0]
     assert statements["name"] == "statements" and statements["folder"] == "updates" and statements["create"]
+    assert "path" not in statements  # no year folders here: new files go where `new` puts them
     fields = {f["name"]: f for f in statements["fields"]}
     assert fields["title"]["required"] is True and fields["title"]["widget"] == "string"
-    assert fields["date"]["widget"] == "datetime" and fields["date"]["format"] == "YYYY-MM-DDTHH:mm:ssZ"
-    assert fields["date"]["required"] is True
-    assert fields["phase"]["widget"] == "select" and fields["phase"]["options"] == list(PHASES)
+    assert fields["date"]["widget"] == "datetime" and fields["date"]["required"] is True
+    assert fields["summary"]["required"] is True
+    assert fields["incident"]["widget"] == "statuspress-incident"
+    assert fields["phase"]["widget"] == "select"
+    assert [o["value"] for o in fields["phase"]["options"]] == list(PHASES)
+    assert fields["phase"]["options"][0]["label"] == "Wordt onderzocht (investigating)"
     departments = {f["name"]: f for f in fields["departments"]["fields"]}
     assert list(departments) == ["emergency", "lab", "registration"]
-    assert all(f["widget"] == "select" and f["options"] == list(STATUSES) for f in departments.values())
+    assert all(f["widget"] == "select" and [o["value"] for o in f["options"]] == list(STATUSES)
+               for f in departments.values())
     assert departments["emergency"]["label"] == "Spoed (emergency)"
     assert [f["name"] for f in fields["notes"]["fields"]] == ["emergency", "lab", "registration"]
     assert [f["name"] for f in fields["planned"]["fields"]] == ["start", "end"]
@@ -83,6 +108,62 @@ def test_config_mirrors_the_statuspress_block(built):
     assert list(translations) == ["translations-fr", "translations-en"]
     assert translations["translations-fr"]["extension"] == "fr.md"
     assert [f["name"] for f in translations["translations-en"]["fields"]] == ["title", "summary", "notes", "body"]
+
+
+def test_the_editor_offers_the_incidents_and_the_zone_s_offsets(built):
+    data = _editor_data(built)
+    assert data["timezone"] == "Europe/Brussels"
+    assert [(c["id"], c["kind"], c["open"], c["holds"]) for c in data["choices"]] == [
+        ("2026-01-13-0632-offline", "incident", True, ["emergency"])]
+    assert data["words"]["new_incident"] == "Nieuw incident"
+    # The offsets around the build time, as zoneinfo gives them: +01:00 in winter, +02:00 in summer.
+    offsets = data["offsets"]
+    zone = ZoneInfo("Europe/Brussels")
+    assert offsets[0][0] <= datetime(2026, 1, 14).timestamp() <= offsets[-1][0]
+    for (moment, offset), (following, _) in zip(offsets, offsets[1:]):
+        for probe in (moment, (moment + following) // 2, following - 1):
+            assert datetime.fromtimestamp(probe, zone).utcoffset() == timedelta(minutes=offset)
+    assert datetime.fromtimestamp(1774746000 - 1, timezone.utc).isoformat() == "2026-03-29T00:59:59+00:00"
+    assert [1774746000, 120] in offsets and [1792890000, 60] in offsets
+
+
+def test_a_site_with_year_folders_gets_them_in_the_editor(tmp_path):
+    root = _site(tmp_path / "src")
+    write_statement(root / "updates" / "2026", "2026-01-13-0632-offline.md", """
+        ---
+        title: Servers uit
+        date: 2026-01-13T06:32:00+01:00
+        departments: {emergency: reduced}
+        ---
+        Tekst.
+        """)
+    text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(text.replace("timezone: Europe/Brussels", "timezone: Europe/Brussels\n"
+                                                  "      editor_bundle: https://cdn.example.org/decap/decap-cms.js"),
+                                     encoding="utf-8")
+    result = mkdocs_build(root / "mkdocs.yml", root / "site", when=WHEN)
+    assert result.returncode == 0, result.stderr
+    config = yaml.safe_load((root / "site" / "admin" / "config.yml").read_text(encoding="utf-8"))
+    assert config["collections"][0]["path"] == "{{year}}/{{slug}}"
+    # The organisation's own copy of the bundle, allowed by both policies; unpkg no longer.
+    page = (root / "site" / "admin" / "index.html").read_text(encoding="utf-8")
+    assert '<script src="https://cdn.example.org/decap/decap-cms.js"></script>' in page
+    assert "unpkg" not in page
+    headers = (root / "site" / "_headers").read_text(encoding="utf-8")
+    admin_policy = re.search(r"^/admin/\*\n(?:  .*\n)*?  Content-Security-Policy: (.*)$", headers, re.M).group(1)
+    assert "script-src 'self' 'unsafe-eval' https://cdn.example.org;" in admin_policy and "unpkg" not in admin_policy
+
+
+def test_editor_bundle_must_be_a_script_address(tmp_path):
+    root = _site(tmp_path / "src")
+    text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(text.replace("timezone: Europe/Brussels", "timezone: Europe/Brussels\n"
+                                                  "      editor_bundle: http://cdn.example.org/decap-cms.js"),
+                                     encoding="utf-8")
+    check = subprocess.run([sys.executable, "-m", "generator.cli", "check"], cwd=root, capture_output=True, text=True)
+    assert check.returncode == 1
+    assert re.search(r"mkdocs\.yml:\d+: 'editor_bundle' is 'http://cdn\.example\.org/decap-cms\.js', not the "
+                     r"address of a script: give an https:// address", check.stdout + check.stderr)
 
 
 def test_only_the_editor_loads_decap(built):
