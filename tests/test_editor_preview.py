@@ -95,6 +95,7 @@ def test_mkdocs_serve_answers_with_the_problem_instead_of_hanging(small_site):
 
     try:
         assert wait_for(lambda: shown("", "Servers offline")), "the preview never came up"
+        _admin_answers(url)
         write_statement(root / "updates", "2026-03-01-1000-b.md", REFUSED)
         # Every page says what is wrong and where (each request answered within _get's 30 s).
         assert wait_for(lambda: shown("", "2026-03-01-1000-b.md:4:")), "the problem never showed"

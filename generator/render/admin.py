@@ -199,6 +199,15 @@ def _statement_fields(site: Site, lang: str) -> dict[str, dict]:
                     "fields": [_datetime("start", "Start", False), _datetime("end", "End", False)]},
         "embargo": {"label": "Embargo", "name": "embargo", "widget": "boolean", "required": False,
                     "hint": "Allows a date more than 15 minutes ahead: the statement goes out then."},
+        # Offered once the reader takes them (SPEC: next update, expiry of a notice, corrections).
+        "next_update": _datetime("next_update", "Next update", False,
+                                 "“Next update by …” on the incident, until its next statement."),
+        "expires": _datetime("expires", "Expires", False, "Notices only: off the overview after this."),
+        "corrected": {"label": "Corrected", "name": "corrected", "widget": "object", "required": False,
+                      "collapsed": True,
+                      "hint": "Required once a public statement is changed: when, and a one-line note.",
+                      "fields": [_datetime("date", "Date of the correction", False),
+                                 {"label": "Note", "name": "note", "widget": "string", "required": False}]},
     }
 
 
@@ -234,11 +243,8 @@ def decap_config(site: Site, repo: str | None = None, branch: str = "main", upda
     lang = site.default_language
     fields = _statement_fields(site, lang)
     statement_fields = [fields[key] for key in fields if key in DEFAULT_FILE_KEYS] + [BODY]
-    translation_fields = [fields[key] for key in ("title", "summary") if key in LANGUAGE_KEYS]
-    translation_fields = [{**f, "required": False} if f["name"] == "summary" else f for f in translation_fields]
-    if "notes" in LANGUAGE_KEYS:
-        translation_fields.append(fields["notes"])
-    translation_fields.append(BODY)
+    translation_fields = [{**fields[key], "required": False} if key == "summary" else fields[key]
+                          for key in fields if key in LANGUAGE_KEYS] + [BODY]
     statements = {
         "name": "statements", "label": "Statements", "label_singular": "Statement",
         "description": "Press statements in the default language. Files named <id>.<language>.md are "

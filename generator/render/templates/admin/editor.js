@@ -221,7 +221,9 @@
                " cannot be '" + departments[worse[0]] + "' in it; choose operational, or another phase");
       }
     }
-    if (!followed && !planned && LATE_PHASES.indexOf(phase) >= 0) {
+    // Only for a new statement: which incidents were open when an older one was written, the
+    // editor cannot tell (the build can: see the preview).
+    if (entry.get("newRecord") && !followed && !planned && LATE_PHASES.indexOf(phase) >= 0) {
       var candidates = DATA.choices.filter(function (c) {
         return c.open && (named.length === 0 || c.holds.some(function (d) { return named.indexOf(d) >= 0; }));
       });
