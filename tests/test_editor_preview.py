@@ -108,3 +108,21 @@ def test_mkdocs_serve_answers_with_the_problem_instead_of_hanging(small_site):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_statuspress_serve_starts_on_a_refused_statement_with_the_editor(small_site):
+    root = small_site()
+    write_statement(root / "updates", "2026-03-01-0800-a.md", FIRST)
+    write_statement(root / "updates", "2026-03-01-1000-b.md", REFUSED)
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
+                              cwd=root, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        assert wait_for(lambda: _get(url)[0] == 500), "the preview never came up"
+        assert "2026-03-01-1000-b.md:4:" in _problem(_get(url)[1])
+        _admin_answers(url)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
