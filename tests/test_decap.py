@@ -387,3 +387,25 @@ def test_the_pinned_bundle_hash_is_the_release_s_own(decap):
     """The admin page's integrity hash is that of the pinned release as npm ships it."""
     bundle = (decap / "decap-cms" / "dist" / "decap-cms.js").read_bytes()
     assert DECAP_INTEGRITY == "sha384-" + base64.b64encode(hashlib.sha384(bundle).digest()).decode()
+
+
+def test_statement_titles_stay_text_in_the_editor_page(tmp_path):
+    """The page carries the incidents' titles for its choices: a title is never markup there."""
+    root = _site(tmp_path / "src")
+    hostile = 'Servers </script><script>alert(1)</script> & <img src=x onerror=alert(2)>'
+    write_statement(root / "updates", "2026-01-13-0632-offline.md", f"""
+        ---
+        title: '{hostile}'
+        date: 2026-01-13T06:32:00+01:00
+        departments: {{emergency: reduced}}
+        ---
+        Tekst.
+        """)
+    result = mkdocs_build(root / "mkdocs.yml", root / "site", when=WHEN)
+    assert result.returncode == 0, result.stderr
+    page = (root / "site" / "admin" / "index.html").read_text(encoding="utf-8")
+    import lxml.html
+    tree = lxml.html.fromstring(page)
+    assert [s.get("src") for s in tree.iter("script") if s.get("src")][0] == "editor.js"
+    assert len(tree.xpath("//script")) == 3 and not tree.xpath("//img")
+    assert _editor_data(root / "site")["choices"][0]["title"] == hostile
