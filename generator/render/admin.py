@@ -27,6 +27,7 @@ import yaml
 from ..model import PHASES, STATUSES, Site
 from ..read.updates import DEFAULT_FILE_KEYS, LANGUAGE_KEYS
 from .i18n import N_, Language
+from .text import clean_line
 
 # The editor can write to the repository: its code is pinned to one release and checked by the
 # browser against this hash (Subresource Integrity), so a changed file on the CDN never runs.
@@ -142,11 +143,11 @@ def _choices(snapshot, lang: str) -> list[dict]:
     site, now = snapshot.site, snapshot.now
 
     def names(depts) -> list[str]:
-        return [site.department_name(d, lang) for d in depts if d in site.departments]
+        return [clean_line(site.department_name(d, lang)) for d in depts if d in site.departments]
 
     open_ones, closed = [], []
     for incident in snapshot.incidents.values():
-        choice = {"id": incident.id, "kind": "incident", "title": incident.title(lang),
+        choice = {"id": incident.id, "kind": "incident", "title": clean_line(incident.title(lang)),
                   "state": language.phase(incident.phase), "open": not incident.resolved,
                   "holds": sorted(incident.holds) if not incident.resolved else [],
                   "names": names(incident.holds if not incident.resolved else incident.departments),
@@ -155,7 +156,7 @@ def _choices(snapshot, lang: str) -> list[dict]:
     for closure in snapshot.closures.values():
         state = closure.state(now)
         active = state in ("scheduled", "in_progress")
-        choice = {"id": closure.id, "kind": "planned", "title": closure.title(lang),
+        choice = {"id": closure.id, "kind": "planned", "title": clean_line(closure.title(lang)),
                   "state": language.closure_state(state), "open": active,
                   "holds": sorted(closure.departments) if active else [],
                   "names": names(closure.departments), "updated": closure.updated_at.isoformat()}
@@ -177,7 +178,7 @@ def _statement_fields(site: Site, lang: str) -> dict[str, dict]:
     """Every key a default-language statement may state, as a Decap field."""
     language = Language(lang, site.timezone)
     departments = list(site.departments)
-    names = {dept: f"{site.department_name(dept, lang)} ({dept})" for dept in departments}
+    names = {dept: f"{clean_line(site.department_name(dept, lang))} ({dept})" for dept in departments}
     statuses = [{"label": f"{language.status(s)} ({s})", "value": s} for s in STATUSES]
     return {
         "title": {"label": "Title", "name": "title", "widget": "string", "required": True},
@@ -353,7 +354,7 @@ def admin_files(site: Site, repo: str | None = None, branch: str = "main", updat
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <meta http-equiv="Content-Security-Policy" content="{html.escape(meta_policy(admin_policy(bundle)))}">
   <meta name="robots" content="noindex">
-  <title>{html.escape(site.title(lang))} — editor</title>
+  <title>{html.escape(clean_line(site.title(lang)))} — editor</title>
   <script type="application/json" id="statuspress-editor">{_json_in_html(editor_data(site, snapshot))}</script>
 </head>
 <body>
