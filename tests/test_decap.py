@@ -252,6 +252,8 @@ def _editor(root: Path, site: Path, decap: Path, log: Path, bundle: bool = True)
             try:
                 page = browser.new_context(timezone_id="UTC").new_page()
                 page.errors = []
+                # Leaving a refused statement: Decap asks whether to drop the unsaved changes.
+                page.on("dialog", lambda dialog: dialog.accept())
                 page.on("pageerror", lambda error: page.errors.append(str(error)))
                 page.on("console", lambda m: page.errors.append(m.text)
                         if "Content Security Policy" in m.text else None)
@@ -367,6 +369,34 @@ def test_the_editor_on_the_example_site(tmp_path, decap):
         assert not _new_files(root, before, page, wait=3)
         # Decap leaves the refused save's promise unhandled: its rejection, and nothing else.
         assert set(page.errors) <= {"Object"}, page.errors
+
+        # A time typed for a summer day next year: the site's summer offset, and an embargo needed.
+        year = opened.year + 1
+        page.goto(page.url.split("#")[0] + "#/collections/statements")
+        page.locator("a[href$='collections/statements/new']").click()
+        title = page.get_by_label("Title")
+        title.fill("Lift buiten dienst")
+        page.locator("input[type=date]").first.fill(f"{year}-07-01")
+        page.locator("input[type=time]").first.fill("10:00")
+        page.get_by_label(re.compile(r"^Summary")).fill("De lift aan de hoofdingang werkt niet.")
+        page.locator("[data-slate-editor]").click()
+        page.keyboard.type("Gebruik de lift aan de spoedingang.")
+        assert title.input_value() == "Lift buiten dienst"
+        page.get_by_role("button", name="Publiceer", exact=True).click()
+        page.get_by_text("Publiceer nu").click()
+        refusal = page.get_by_text(re.compile(rf"{year}-07-01T10:00:00\+02:00 is in the future"))
+        refusal.wait_for(timeout=30000)
+        assert "Embargo" in refusal.inner_text()
+        assert not _new_files(root, before, page, wait=2)
+        page.locator("[id^=embargo-field]").click()
+        page.get_by_role("button", name="Publiceer", exact=True).click()
+        page.get_by_text("Publiceer nu").click()
+        written = _new_files(root, before, page)
+        assert [p.relative_to(root / "updates").as_posix() for p in written] == [
+            f"{year}/{year}-07-01-1000-lift-buiten-dienst.md"]
+        text = written[0].read_text(encoding="utf-8")
+        assert re.search(rf"^date: {year}-07-01T10:00:00\+02:00$", text, re.M) and "embargo: true" in text
+        assert "incident:" not in text and "phase:" not in text  # nothing chosen, nothing written
     check = _check(root)
     assert check.returncode == 0, check.stdout + check.stderr
 

@@ -203,6 +203,10 @@
     var incident = data.get("incident"), phase = data.get("phase");
     var departments = data.get("departments") ? data.get("departments").toJS() : {};
     var named = Object.keys(departments);
+    if (incident && !ID.test(incident)) {
+      refuse("The incident id '" + incident + "' may hold only lower-case letters, digits and dashes, " +
+             "such as cyberaanval-2026-01");
+    }
     var followed = DATA.choices.filter(function (c) { return c.id === incident; })[0];
     var planned = data.get("planned");
     if (planned) {
