@@ -199,7 +199,7 @@ class Preview:
             if path.startswith(self.mount):
                 admin = self._admin()
                 wanted = path[len(self.mount):]
-                wanted = wanted + "index.html" if wanted in ("admin/", "admin") else wanted
+                wanted = "admin/index.html" if wanted == "admin/" else wanted
                 if wanted in admin:
                     return 200, _content_type(wanted), admin[wanted]
             if self.problems:
