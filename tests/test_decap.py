@@ -25,12 +25,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from conftest import REPO, SMALL_CONFIG, mkdocs_build, write_statement
 from generator.model import PHASES, STATUSES
 from generator.render.admin import DECAP_INTEGRITY, DECAP_VERSION
-from headers_server import serve
+from helpers import SMALL_CONFIG, TESTS, copy_example, mkdocs_build, serve_with_headers, write_statement
 
-TESTS = Path(__file__).resolve().parent
 NPM_DIR = TESTS / ".npm"  # git-ignored
 CHROMIUM = Path("/usr/bin/chromium")
 WHEN = "2026-01-14T12:00:00+01:00"
@@ -246,7 +244,7 @@ def _editor(root: Path, site: Path, decap: Path, log: Path, bundle: bool = True)
                                   stdout=out, stderr=subprocess.STDOUT)
     try:
         _wait_for_port(port, server, log)
-        with serve(site) as base, sync_playwright() as playwright:
+        with serve_with_headers(site) as base, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
                                                  args=["--headless", "--no-sandbox", "--disable-gpu"])
             try:
@@ -270,10 +268,7 @@ def _editor(root: Path, site: Path, decap: Path, log: Path, bundle: bool = True)
 
 
 def _example_site(root: Path) -> Path:
-    root.mkdir(parents=True)
-    for name in ("mkdocs.yml", "docs", "updates"):
-        (shutil.copytree if (REPO / name).is_dir() else shutil.copy)(REPO / name, root / name)
-    return root
+    return copy_example(root).parent
 
 
 def _new_files(root: Path, before: set[Path], page, wait: float = 60) -> list[Path]:
