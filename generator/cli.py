@@ -49,7 +49,13 @@ def _load(config_file: Path):
         if plugin is None:
             raise click.ClickException(f"{config_file}: the 'statuspress' plugin is not listed under 'plugins'")
         options = dict(plugin.config)
-    loaded = load_site(options, site_name=config.site_name, site_url=config.site_url, config_file=config_file)
+    from .read.site import SiteUrlError, site_url_from_environment
+
+    try:
+        site_url = site_url_from_environment(config.site_url)
+    except SiteUrlError as exc:
+        raise click.ClickException(str(exc)) from None
+    loaded = load_site(options, site_name=config.site_name, site_url=site_url, config_file=config_file)
     return loaded.site, loaded.statements, loaded.problems, loaded.updates_dir
 
 
@@ -307,11 +313,13 @@ def _stub_text(title: str, source: str, target: str) -> str:
 @click.option("--timezone", default="UTC", show_default=True, help="IANA time zone, such as Europe/Brussels.")
 @click.option("--site-url", default=None, help="Where the site will be published (a placeholder by default).")
 @click.option("--requirement", default=None,
-              help="What the publishing workflows pip-install to get statuspress (default: statuspress).")
+              help="What the publishing workflows pip-install to get statuspress (default: the statuspress "
+                   "running init, pinned: a git URL at its commit, or statuspress==VERSION).")
 def init(directory: Path, site_name: str, languages: str, timezone: str, site_url: str | None,
          requirement: str | None):
     """Start a new, empty status site in DIRECTORY (which must not exist or be empty)."""
-    from .scaffold import DEFAULT_REQUIREMENT, PLACEHOLDER_URL, InitError, init_site
+    from .scaffold import PLACEHOLDER_URL, InitError, init_site
+    from .scaffold.requirement import installed_requirement
 
     codes = [code.strip() for code in languages.split(",") if code.strip()]
     try:
@@ -319,13 +327,20 @@ def init(directory: Path, site_name: str, languages: str, timezone: str, site_ur
     except (KeyError, ValueError):
         raise click.BadParameter(f"'{timezone}' is not an IANA time zone such as Europe/Brussels",
                                  param_hint="--timezone")
+    pinned = None if requirement else installed_requirement()
+    text = requirement if requirement else "\n".join(filter(None, [pinned.comment, pinned.line]))
     try:
         init_site(directory, site_name=site_name, languages=codes, timezone=timezone,
-                  site_url=site_url or PLACEHOLDER_URL, requirement=requirement or DEFAULT_REQUIREMENT)
+                  site_url=site_url or PLACEHOLDER_URL, requirement=text)
     except InitError as exc:
         raise click.ClickException(str(exc))
-    click.echo(f"created a new status site in {directory}\n"
-               f"next: cd {directory} && statuspress serve   (then edit mkdocs.yml: site_url, departments)")
+    click.echo(f"created a new status site in {directory}")
+    if pinned is not None:
+        click.echo(f"requirements.txt: {pinned.line or '(no installable statuspress: see below)'}")
+        if pinned.advice:
+            click.echo(("before the first push: " if not pinned.line else "note: ") + pinned.advice,
+                       err=not pinned.line)
+    click.echo(f"next: cd {directory} && statuspress serve   (then edit mkdocs.yml: site_url, departments)")
 
 
 @main.command()
