@@ -362,5 +362,57 @@ def serve(config_file: Path, dev_addr: str):
     run(config_file, host, int(port))
 
 
+@main.command()
+@click.option("--format", "output", type=click.Choice(["netlify", "nginx", "apache", "caddy", "s3"]),
+              required=True, help="netlify (also Cloudflare Pages: the _headers file), nginx, apache "
+                                  "(.htaccess), caddy (Caddyfile) or s3 (aws CLI and CloudFront policies).")
+@click.option("--site-dir", type=click.Path(path_type=Path), default=None,
+              help="A built site: its own policies (with its script hashes) and, for netlify, its tree.")
+def headers(output: str, site_dir: Path | None):
+    """Print the cache, CORS and security headers of `_headers` for another server."""
+    from .render.headers import server_rules
+
+    try:
+        click.echo(server_rules(output, site_dir), nl=False)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command()
+@click.argument("urls", nargs=-1, required=True, metavar="URL...")
+@click.option("--expect", "site_dir", type=click.Path(path_type=Path), default=None,
+              help="The site_dir of the build just made: each copy must serve that build (or a newer one).")
+@click.option("--wait", type=click.FloatRange(0, 3600), default=0, show_default=True, metavar="SECONDS",
+              help="Keep asking a copy that is not current yet, up to this long (a deploy takes a while to "
+                   "reach a CDN).")
+@click.option("--max-age", type=click.FloatRange(1), default=30, show_default=True, metavar="MINUTES",
+              help="Without --expect: a copy whose page was generated longer ago than this is stale.")
+@click.option("--strict", is_flag=True, help="Fail on missing cache, CORS or security headers too.")
+def doctor(urls: tuple[str, ...], site_dir: Path | None, wait: float, max_age: float, strict: bool):
+    """Check each live copy of the site: reachable, same build, how old, headers served; exit 1 if any
+    copy is unreachable, stale or diverging."""
+    from . import doctor as checks
+
+    expected = None
+    if site_dir is not None:
+        try:
+            expected = checks.local_build(site_dir)
+        except (FileNotFoundError, ValueError) as exc:
+            raise click.ClickException(str(exc)) from None
+    for url in urls:
+        if not re.match(r"^https?://", url):
+            raise click.BadParameter(f"'{url}' is not an address such as https://status.example.org/",
+                                     param_hint="URL")
+    verdicts = checks.check(list(urls), expected, wait, max_age)
+    for verdict in verdicts:
+        click.echo(checks.report(verdict))
+    failed = [v for v in verdicts if v.failed(strict)]
+    if failed:
+        click.echo(f"\n{len(failed)} of {len(verdicts)} copies not as they should be: "
+                   + ", ".join(f"{v.copy.url} ({v.state if v.state != 'current' else 'headers missing'})"
+                               for v in failed), err=True)
+    sys.exit(1 if failed else 0)
+
+
 if __name__ == "__main__":
     main()
