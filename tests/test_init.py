@@ -129,7 +129,7 @@ def test_new_site_workflows_run(newsite):
     env, _, site = newsite
     workflow = load_workflow(site / ".github/workflows/publish.yml")
     assert workflow["concurrency"] == {"group": "pages", "cancel-in-progress": False}
-    assert {"cron": "*/10 * * * *"} in workflow["on"]["schedule"]
+    assert {"cron": "7-59/10 * * * *"} in workflow["on"]["schedule"]
     ran = run_github_job(workflow, "build", site, env)
     assert ran[0] == "python -m pip install -r requirements.txt"
     assert (site / "site" / "_headers").is_file()

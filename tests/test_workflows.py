@@ -176,8 +176,9 @@ def _statuspress_commands(env):
 
 
 @pytest.fixture(scope="module")
-def installed_env(env):
-    installed = run_shell("python -m pip install -q .", REPO, env)
+def installed_env(env, tmp_path_factory):
+    clone = copy_repo(tmp_path_factory.mktemp("installed") / "clone")
+    installed = run_shell("python -m pip install -q .", clone, env)
     assert installed.returncode == 0, installed.stderr
     return env
 
