@@ -179,9 +179,9 @@ class Preview:
             if self.problems:
                 return 500, "text/html; charset=utf-8", self._problem_page()
             path = unquote(url_path)
-            if not path.startswith(self.mount):
-                return self._not_found()
-            path = path[len(self.mount):]
+            # At site_url's path (/status/ for https://org.github.io/status/) as published, and at
+            # / too: the address `serve` prints and a user types. Pages link relatively.
+            path = path[len(self.mount):] if path.startswith(self.mount) else path.lstrip("/")
             if not path or path.endswith("/"):
                 page_path = path
             elif path == "index.html" or path.endswith("/index.html"):
