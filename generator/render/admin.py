@@ -160,10 +160,25 @@ def admin_files(site: Site, repo: str | None = None, branch: str = "main",
   <meta http-equiv="Content-Security-Policy" content="{ADMIN_META_CSP}">
   <meta name="robots" content="noindex">
   <title>{html.escape(site.name)} — editor</title>
+  <style id="sp-frame-guard">body {{ display: none !important; }}</style>
+  <script src="frame-guard.js"></script>
 </head>
 <body>
   <script src="{DECAP_BUNDLE}" integrity="{DECAP_INTEGRITY}" crossorigin="anonymous"></script>
 </body>
 </html>
 """
-    return {"admin/index.html": page.encode("utf-8"), "admin/config.yml": text.encode("utf-8")}
+    return {"admin/index.html": page.encode("utf-8"), "admin/config.yml": text.encode("utf-8"),
+            "admin/frame-guard.js": FRAME_GUARD.encode("utf-8")}
+
+
+# Hosts that ignore `_headers` (GitHub Pages) send no frame-ancestors, and a <meta> policy cannot
+# carry it: the editor shows itself only when it is the top window, so a page that frames it to
+# trick a logged-in writer into clicks (clickjacking) shows nothing. A file, not inline: the
+# editor's policy allows scripts from the site only.
+FRAME_GUARD = """if (window.top === window.self) {
+  document.getElementById("sp-frame-guard").remove();
+} else {
+  try { window.top.location = window.self.location.href; } catch (e) { /* cross-origin: stays hidden */ }
+}
+"""
