@@ -24,6 +24,7 @@ from mkdocs.utils import CountHandler, get_build_date
 from ..compute import build_time, compute
 from ..compute.checks import publication_warnings
 from ..read import Problems
+from ..read.site import SiteUrlError, site_url_from_environment
 from ..build import shell
 from ..render import csp, urls
 from ..render.admin import admin_files, admin_policy, bundle_address, github_repository
@@ -74,7 +75,17 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
 
     # -- read and compute ------------------------------------------------------
 
+    def on_startup(self, *, command, dirty):
+        self.command = command
+
     def on_config(self, config):
+        # A mirror's build publishes at its own address (STATUSPRESS_SITE_URL); the preview
+        # serves at its own and keeps it.
+        if getattr(self, "command", None) != "serve":
+            try:
+                config.site_url = site_url_from_environment(config.site_url)
+            except SiteUrlError as exc:
+                raise PluginError(f"statuspress: {exc}") from None
         # First of all, even for a build that will fail: wait for our turn at site_dir and
         # repair what an interrupted build may have left there.
         self.publication = Publication(config.site_dir, self.config.publish_lock_timeout)

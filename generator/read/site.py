@@ -1,6 +1,7 @@
 """Read the organisation's set-up (the `statuspress` block of mkdocs.yml) into a Site."""
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -83,6 +84,29 @@ def _block_keys() -> tuple[str, ...]:
     from .mkdocs_yml import OPTIONS
 
     return tuple(OPTIONS) + ("enabled",)
+
+
+SITE_URL_VARIABLE = "STATUSPRESS_SITE_URL"
+
+
+class SiteUrlError(ValueError):
+    """STATUSPRESS_SITE_URL is set to something that is not a site's address."""
+
+
+def site_url_from_environment(configured: str | None, environ=None) -> str | None:
+    """The address a build publishes at: STATUSPRESS_SITE_URL when set, else mkdocs.yml's `site_url`.
+
+    One repository is published to several hosts (GitHub Pages, a mirror elsewhere), each at its
+    own address: feeds, the API, canonical links and the calendar must name the host serving
+    them, so each mirror's build sets the variable to its own address.
+    """
+    value = (os.environ if environ is None else environ).get(SITE_URL_VARIABLE, "").strip()
+    if not value:
+        return configured
+    if not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
+        raise SiteUrlError(f"{SITE_URL_VARIABLE}={value!r} is not a site address: set it to a full address "
+                           "such as https://status.example.org/ (or unset it to use mkdocs.yml's site_url)")
+    return value if value.endswith("/") else value + "/"
 
 
 def missing_site_url(site_url: str | None, config_file: Path | None) -> Problems:

@@ -356,6 +356,8 @@ def admin_files(site: Site, repo: str | None = None, branch: str = "main", updat
   <meta name="robots" content="noindex">
   <title>{html.escape(clean_line(site.title(lang)))} — editor</title>
   <script type="application/json" id="statuspress-editor">{_json_in_html(editor_data(site, snapshot))}</script>
+  <style id="sp-frame-guard">body {{ display: none !important; }}</style>
+  <script src="frame-guard.js"></script>
 </head>
 <body>
   <div id="statuspress-no-editor" role="alert" hidden style="max-width:40em;margin:2em auto;font:1.1em/1.5 sans-serif">
@@ -369,4 +371,17 @@ def admin_files(site: Site, repo: str | None = None, branch: str = "main", updat
 """
     script = resources.files("generator.render").joinpath("templates/admin/editor.js").read_bytes()
     return {"admin/index.html": page.encode("utf-8"), f"admin/{EDITOR_SCRIPT}": script,
-            "admin/config.yml": text.encode("utf-8")}
+            "admin/config.yml": text.encode("utf-8"),
+            "admin/frame-guard.js": FRAME_GUARD.encode("utf-8")}
+
+
+# Hosts that ignore `_headers` (GitHub Pages) send no frame-ancestors, and a <meta> policy cannot
+# carry it: the editor shows itself only when it is the top window, so a page that frames it to
+# trick a logged-in writer into clicks (clickjacking) shows nothing. A file, not inline: the
+# editor's policy allows scripts from the site only.
+FRAME_GUARD = """if (window.top === window.self) {
+  document.getElementById("sp-frame-guard").remove();
+} else {
+  try { window.top.location = window.self.location.href; } catch (e) { /* cross-origin: stays hidden */ }
+}
+"""

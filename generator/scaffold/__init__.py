@@ -15,7 +15,6 @@ from string import Template
 
 TEMPLATE = Path(__file__).resolve().parent / "template"
 PLACEHOLDER_URL = "https://status.example.org/"
-DEFAULT_REQUIREMENT = "statuspress"
 
 # Placeholder departments, named in a few languages; other languages fall back to the first.
 DEPARTMENTS = {
@@ -68,8 +67,12 @@ def _about(lang: str, site_name: str) -> str:
 
 def init_site(target: Path, site_name: str = "Status", languages: list[str] | None = None,
               timezone: str = "UTC", site_url: str = PLACEHOLDER_URL,
-              requirement: str = DEFAULT_REQUIREMENT) -> list[Path]:
-    """Write a new site into `target` (missing or empty); the files written, in order."""
+              requirement: str = "") -> list[Path]:
+    """Write a new site into `target` (missing or empty); the files written, in order.
+
+    `requirement` is the text of requirements.txt after its heading: the statuspress to install,
+    pinned (see scaffold/requirement.py), with its comment.
+    """
     languages = list(languages or ["en"])
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise InitError(f"{target} is not an empty folder: choose a new folder name "
