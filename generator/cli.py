@@ -49,7 +49,8 @@ def _load(config_file: Path):
         if plugin is None:
             raise click.ClickException(f"{config_file}: the 'statuspress' plugin is not listed under 'plugins'")
         options = dict(plugin.config)
-    loaded = load_site(options, site_name=config.site_name, site_url=config.site_url, config_file=config_file)
+    loaded = load_site(options, site_name=config.site_name, site_url=config.site_url, config_file=config_file,
+                       site_dir=config.site_dir, docs_dir=config.docs_dir)
     return loaded.site, loaded.statements, loaded.problems, loaded.updates_dir
 
 

@@ -25,7 +25,7 @@ from mkdocs.utils import CountHandler, get_build_date
 
 from ..compute import build_time, compute
 from ..compute.checks import publication_warnings
-from ..read import Problems
+from ..read import Problems, site_dir_problems
 from ..render import csp, shell, urls
 from ..render.admin import admin_files, github_repository
 from ..render.cache import template_cache
@@ -72,6 +72,16 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
     # -- read and compute ------------------------------------------------------
 
     def on_config(self, config):
+        config_file = Path(config.config_file_path) if config.config_file_path else None
+        root = config_file.parent if config_file else Path.cwd()
+        # Before anything is written: a site_dir over the statements would be swapped away with them.
+        misplaced = site_dir_problems(config.site_dir, updates_dir=root / self.config.updates_dir,
+                                      docs_dir=config.docs_dir, config_file=config_file)
+        if misplaced:
+            for problem in misplaced:
+                log.error(problem.format(root))
+            raise PluginError("statuspress: the site folder would replace the statements' or the repository's "
+                              "own files; nothing was written. Choose another site_dir and build again.")
         # First of all, even for a build that will fail: wait for our turn at site_dir and
         # repair what an interrupted build may have left there.
         self.publication = Publication(config.site_dir, self.config.publish_lock_timeout)
@@ -80,8 +90,6 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         except (PublishError, OSError) as exc:
             self.publication = None
             raise PluginError(f"statuspress: {exc}") from exc
-        config_file = Path(config.config_file_path) if config.config_file_path else None
-        root = config_file.parent if config_file else Path.cwd()
         loaded = load_site(dict(self.config), site_name=config.site_name, site_url=config.site_url,
                            config_file=config_file)
         site, statements, problems = loaded.site, loaded.statements, loaded.problems

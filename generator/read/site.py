@@ -100,6 +100,53 @@ def missing_site_url(site_url: str | None, config_file: Path | None) -> Problems
     return problems
 
 
+def _repository_git(folder: Path) -> Path | None:
+    """The `.git` of the repository that holds `folder` (a folder, or a file in a worktree)."""
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate / ".git"
+    return None
+
+
+def site_dir_problems(site_dir: str | Path, *, updates_dir: Path, docs_dir: str | Path | None,
+                      config_file: Path | None) -> Problems:
+    """A `site_dir` that is, holds or lies inside the updates folder, the docs folder or the
+    repository's `.git`: a build replaces its site folder whole, so such a build deletes every
+    statement (embargoed ones too), the hand-written pages or the repository. Seen: `mkdocs build
+    --site-dir updates` exited 0 with no statement left. MkDocs refuses the docs folder itself;
+    nothing refused the others."""
+    problems = Problems()
+    site = Path(site_dir).resolve()
+    where = config_file or Path("mkdocs.yml")
+    line = 1
+    root = _Locator(config_file).root
+    if root is not None:
+        key = _Locator._get(root, "site_dir", want_key=True)
+        line = key.start_mark.line + 1 if key is not None else (config_line(config_file, "updates_dir") or 1)
+    folders = [("the updates folder", updates_dir, "every statement, embargoed ones included"),
+               ("the docs folder", docs_dir, "the hand-written pages"),
+               ("the repository's .git", _repository_git((config_file or updates_dir).resolve().parent),
+                "the repository's history")]
+    for name, folder, lost in folders:
+        if folder is None:
+            continue
+        folder = Path(folder).resolve()
+        if site == folder:
+            how = "is"
+        elif site.is_relative_to(folder):
+            how = "lies inside"
+        elif folder.is_relative_to(site):
+            how = "contains"
+        else:
+            continue
+        harm = (f"each build replaces the site folder whole, which would delete {lost}" if how != "lies inside"
+                else f"each build would write the site among {lost}")
+        problems.add(where, line, f"the site folder '{site}' (site_dir, or --site-dir) {how} {name} '{folder}': "
+                                  f"{harm}; build into a folder of its own beside them, such as 'site' "
+                                  "('site_dir: site' in mkdocs.yml)")
+    return problems
+
+
 def _names(value, languages, where, problems, config_file, line, required=True) -> dict[str, str]:
     if value is None and not required:
         return {}
