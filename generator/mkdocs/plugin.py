@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import logging
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -26,6 +27,7 @@ from mkdocs.utils import CountHandler, get_build_date
 from ..compute import build_time, compute
 from ..compute.checks import publication_warnings
 from ..read import Problems, site_dir_problems
+from ..read.problems import escaped
 from ..render import csp, shell, urls
 from ..render.admin import admin_files, github_repository
 from ..render.cache import template_cache
@@ -42,6 +44,33 @@ from .publish import Publication, PublishError
 from .wrap import set_page_meta, slotted_page
 
 log = logging.getLogger("mkdocs.plugins.statuspress")
+
+
+class NoWorkflowCommands(logging.Filter):
+    """Keeps any line MkDocs prints from starting with '::' (leading spaces aside, as a GitHub Actions
+    runner reads it): such a line is a workflow command ('::error file=...::', '::add-mask::'), and a
+    title or a file name quoted in a message must not issue one. Our own problems escape their line
+    breaks already (Problem.format); this also covers MkDocs' and other plugins' messages."""
+
+    _LINE = re.compile(r"(\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029])")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "::" in message:
+            parts = self._LINE.split(message)
+            guarded = "".join(escaped(part) if i % 2 == 0 and part.lstrip().startswith("::") else part
+                              for i, part in enumerate(parts))
+            if guarded != message:
+                record.msg, record.args = guarded, ()
+        return True
+
+
+def guard_log() -> None:
+    """NoWorkflowCommands on every handler that prints MkDocs' log (its own, and the root's)."""
+    for logger in (logging.getLogger("mkdocs"), logging.getLogger()):
+        for handler in logger.handlers:
+            if not any(isinstance(f, NoWorkflowCommands) for f in handler.filters):
+                handler.addFilter(NoWorkflowCommands())
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"
 CSS = "assets/stylesheets/statuspress.css"
@@ -72,6 +101,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
     # -- read and compute ------------------------------------------------------
 
     def on_config(self, config):
+        guard_log()
         config_file = Path(config.config_file_path) if config.config_file_path else None
         root = config_file.parent if config_file else Path.cwd()
         # Before anything is written: a site_dir over the statements would be swapped away with them.
