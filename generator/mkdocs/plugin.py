@@ -31,7 +31,7 @@ from ..read.problems import escaped
 from ..render import csp, shell, urls
 from ..render.admin import admin_files, github_repository
 from ..render.cache import template_cache
-from ..render.headers import headers_file
+from ..render.headers import headers_file, too_many_rules
 from ..compute.status import BuildTimeError
 from ..render.i18n import Language
 from ..render.pages import RenderedPage, plan_pages
@@ -418,10 +418,14 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         cover every file of the finished tree."""
         repo = github_repository(config.repo_url)
         _write_files(staging, admin_files(self.site, repo, updates_dir=self.config.updates_dir))
+        # The header allows every page's inline scripts (a meta tag narrows it per page), and
+        # adds what only a header can carry.
+        headers = headers_file(csp.policy(self.script_hashes) + "; frame-ancestors 'self'", staging)
         with open(os.path.join(staging, "_headers"), "wb") as fp:
-            # The header allows every page's inline scripts (a meta tag narrows it per page), and
-            # adds what only a header can carry.
-            fp.write(headers_file(csp.policy(self.script_hashes) + "; frame-ancestors 'self'", staging))
+            fp.write(headers)
+        warning = too_many_rules(headers)
+        if warning:
+            log.warning(f"statuspress: {warning}")
 
     def on_build_error(self, error):
         if self.publication is not None:

@@ -169,6 +169,29 @@ def _names(value, languages, where, problems, config_file, line, required=True) 
     return names
 
 
+# A BCP 47 tag as sites use them: a language, then script, region or variant subtags. It is also a
+# folder name (docs/<lang>/, <lang>/ in the site): nothing path-like ('/', '.', '..') can pass.
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*\Z")
+
+
+def language_problem(lang: str, require_catalog: bool = False) -> str | None:
+    """What is wrong with `lang` as one of the site's languages, or None."""
+    shown = lang.encode("unicode_escape").decode() if not lang.isprintable() else lang
+    if not LANGUAGE_TAG.match(lang):
+        return f"unknown language '{shown}': use a BCP 47 tag such as 'nl', 'fr' or 'pt-BR'"
+    try:
+        Locale.parse(lang.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return f"unknown language '{shown}': use a BCP 47 tag such as 'nl', 'fr' or 'pt-BR'"
+    if require_catalog:
+        from ..render.i18n import _catalog_dir, catalog_languages
+
+        if _catalog_dir(lang) is None:
+            return (f"no interface translation for '{shown}': statuspress speaks "
+                    f"{', '.join(catalog_languages())}")
+    return None
+
+
 def read_site(options: dict, *, site_name: str, site_url: str | None, config_file: Path | None) -> tuple[Site | None, Problems]:
     """A Site from the plugin's options, and every problem in them."""
     problems = Problems()
@@ -194,11 +217,9 @@ def read_site(options: dict, *, site_name: str, site_url: str | None, config_fil
 
     languages = [str(lang) for lang in (options.get("languages") or ["en"])]
     for lang in languages:
-        try:
-            Locale.parse(lang.replace("-", "_"))
-        except (UnknownLocaleError, ValueError):
-            problems.add(where, locate.line("languages"), f"unknown language '{lang}': use a BCP 47 tag such as "
-                                                          "'nl', 'fr' or 'pt-BR'")
+        problem = language_problem(lang)
+        if problem:
+            problems.add(where, locate.line("languages"), problem)
     if len(set(languages)) != len(languages):
         problems.add(where, locate.line("languages"), "a language is listed twice in 'languages'")
 
