@@ -15,6 +15,7 @@ import hashlib
 import ipaddress
 import mimetypes
 import os
+import selectors
 import shutil
 import signal
 import socket
@@ -306,19 +307,41 @@ def host_name(header: str | None) -> str | None:
 
 
 class PreviewServer(HTTPServer):
-    """An HTTP server with a bounded pool of threads, a real listen backlog and idle timeouts."""
+    """An HTTP server with a bounded pool of threads, a real listen backlog and idle timeouts.
+
+    A connection goes to a thread of the pool only once it has sent something: until then it
+    waits, with all others, in one selector, and is closed after IDLE_TIMEOUT. Half-open
+    connections cost neither a thread nor the wait of a real request behind them.
+    """
 
     request_queue_size = BACKLOG
-    daemon_threads = True
 
     def __init__(self, address, handler, workers: int = WORKERS):
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="statuspress-preview")
+        self.waiting = selectors.DefaultSelector()
+        self.waiting_lock = threading.Lock()
+        self.closed = threading.Event()
         super().__init__(address, handler)
+        threading.Thread(target=self._watch, name="statuspress-preview-idle", daemon=True).start()
 
     def process_request(self, request, client_address):
-        self.pool.submit(self._answer, request, client_address)
+        with self.waiting_lock:
+            self.waiting.register(request, selectors.EVENT_READ, (client_address, time.monotonic()))
+
+    def _watch(self) -> None:
+        """Hands each waiting connection to the pool once it is readable; closes those idle too long."""
+        while not self.closed.is_set():
+            ready = self.waiting.select(timeout=0.5)  # epoll: one registered meanwhile counts at once
+            with self.waiting_lock:
+                for key, _ in ready:
+                    self.waiting.unregister(key.fileobj)
+                    self.pool.submit(self._answer, key.fileobj, key.data[0])
+                stale = time.monotonic() - IDLE_TIMEOUT
+                for key in [k for k in self.waiting.get_map().values() if k.data[1] < stale]:
+                    self.waiting.unregister(key.fileobj)
+                    self.shutdown_request(key.fileobj)
 
     def _answer(self, request, client_address):
         try:
@@ -332,6 +355,7 @@ class PreviewServer(HTTPServer):
         pass  # a client that went away; never a traceback on the terminal for it
 
     def server_close(self):
+        self.closed.set()
         super().server_close()
         self.pool.shutdown(wait=False, cancel_futures=True)
 
