@@ -15,7 +15,8 @@ from .problems import Problems
 
 MAX_BYTES = 1_000_000  # 1 MB: hundreds of times a long statement; bounds memory and build time
 
-# Names that are pages or notes elsewhere, not statements: refused, not skipped. Skipped without
+# Names of a page or a note for the team, never statements: such a file without front matter is
+# left alone; one with front matter is a statement under the wrong name, refused. Skipped without
 # a word, 'index.md' written as a statement was never published ("OK: 7 statement(s)" from 8 files).
 RESERVED_NAMES = {"readme.md", "index.md"}
 
@@ -74,10 +75,12 @@ def statement_files(updates_dir: Path, root: Path, problems: Problems) -> list[P
                                  "warning")
                 continue
             if name.lower() in RESERVED_NAMES:
-                problems.add(path, 1, f"'{name}' is not read: '{name}' names a page or a note, not a statement; "
-                                      "if it is a statement, rename it after its date and subject (such as "
-                                      "'2026-01-13-0632-servers-offline.md'); if it is a note for the team, move "
-                                      "it out of the updates folder")
+                if _has_front_matter(path, real_root, problems):
+                    problems.add(path, 1, f"'{name}' is not read: it has a statement's front matter, but "
+                                          f"'{name}' names a page or a note for the team, never a statement; "
+                                          "rename it after its date and subject (such as "
+                                          "'2026-01-13-0632-servers-offline.md'), or, if it is a note, remove "
+                                          "its front matter or move it out of the updates folder")
                 continue
             if not name.endswith(".md"):
                 if _looks_like_statement(name):
@@ -88,6 +91,14 @@ def statement_files(updates_dir: Path, root: Path, problems: Problems) -> list[P
             if entry.is_file(follow_symlinks=False) or _is_readable(path, real_root, problems):
                 found.append(path)
     return sorted(found)
+
+
+def _has_front_matter(path: Path, real_root: str, problems: Problems) -> bool:
+    """Whether the file at `path` starts with a front matter line ('---'), read as safely as a statement."""
+    if not (os.path.isfile(path) and not os.path.islink(path)) and not _is_readable(path, real_root, problems):
+        return False
+    data = read_bytes(path, problems)
+    return data is not None and data.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].rstrip() == b"---"
 
 
 def _is_readable(path: Path, real_root: str, problems: Problems) -> bool:
