@@ -452,3 +452,24 @@ def test_a_50_mb_statement_is_refused_at_once_with_its_size(small_site):
     checked = check(root, timeout=60)
     assert checked.returncode == 1 and time.monotonic() - started < 30
     assert "'2026-03-01-0800-big.md' is 50 MB, over the 1 MB limit" in checked.stderr
+
+
+def test_log_guard_keeps_any_mkdocs_message_from_starting_a_line_with_a_workflow_command():
+    """Messages that are not ours (MkDocs', another plugin's) may quote a file too."""
+    import io
+    import logging
+
+    from generator.mkdocs.plugin import NoWorkflowCommands
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(NoWorkflowCommands())
+    logger = logging.getLogger("mkdocs.test-hostile")
+    logger.addHandler(handler)
+    try:
+        logger.warning("Doc file 'a.md' links to '%s'", f"x\n  {INJECTED}\r{INJECTED}")
+        logger.warning(INJECTED)
+    finally:
+        logger.removeHandler(handler)
+    assert stream.getvalue().count("INJECTED") == 3
+    assert not _workflow_commands(stream.getvalue()), stream.getvalue()
