@@ -66,7 +66,10 @@ def test_alias_bomb_is_refused_at_once_by_check_and_build(small_site, levels):
     took = time.monotonic() - started
     assert checked.returncode == 1
     assert "updates/2026-03-01-0800-bomb.md:4: the anchor '&a0' in the front matter" in checked.stderr
-    assert f"updates/2026-03-01-0800-bomb.md:{levels + 3}: the anchor '&a{levels - 1}'" in checked.stderr
+    if levels <= 10:
+        assert f"updates/2026-03-01-0800-bomb.md:{levels + 3}: the anchor '&a{levels - 1}'" in checked.stderr
+    else:
+        assert f"updates/2026-03-01-0800-bomb.md:14: {levels - 10} more lines of the front matter" in checked.stderr
     assert "Traceback" not in checked.stderr and took < 60, took
     built = build(root, "-q", "-d", str(root / "out"), timeout=300)
     assert built.returncode == 1 and ":4: the anchor '&a0'" in built.stderr
@@ -81,7 +84,7 @@ def test_reading_an_alias_bomb_takes_milliseconds():
         with pytest.raises(front_matter.FrontMatterError) as refused:
             front_matter.parse(alias_bomb(levels))
         assert time.perf_counter() - started < 0.5
-        assert refused.value.line == 4 and len(refused.value.more) == levels - 1  # one problem a line
+        assert refused.value.line == 4 and len(refused.value.more) == min(levels, 11) - 1  # a problem a line
 
 
 # -- row 2: a site_dir over the statements ----------------------------------------------------

@@ -26,6 +26,8 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Deeper than any statement needs, shallow enough for the pure-Python composer's recursion.
 MAX_DEPTH = 50
+# Lines with an anchor or alias reported one by one; the rest in one message.
+MAX_REPORTED = 10
 
 
 _DEFAULT_TAGS = {yaml.ScalarNode: "tag:yaml.org,2002:str", yaml.SequenceNode: "tag:yaml.org,2002:seq",
@@ -156,6 +158,10 @@ def anchors_and_aliases(fm: str, offset: int) -> list[tuple[int, str]]:
                           "'&', put the value in quotes)"))
     except yaml.YAMLError:
         pass  # malformed: composing reports it with its line
+    if len(found) > MAX_REPORTED:  # a bomb of a thousand lines needs no thousand messages
+        found[MAX_REPORTED:] = [(found[MAX_REPORTED][0], f"{len(found) - MAX_REPORTED} more lines of the front "
+                                                         "matter, from this one on, hold anchors or aliases: "
+                                                         "write their values out in full")]
     return found
 
 
