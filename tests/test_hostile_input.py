@@ -76,13 +76,23 @@ def test_alias_bomb_is_refused_at_once_by_check_and_build(small_site, levels):
     assert not (root / "out").exists()
 
 
+def _expired(signum, frame):
+    raise AssertionError("still reading after 10 s")
+
+
 def test_reading_an_alias_bomb_takes_milliseconds():
     from generator.read import front_matter
 
     for levels in (10, 100):
         started = time.perf_counter()
-        with pytest.raises(front_matter.FrontMatterError) as refused:
-            front_matter.parse(alias_bomb(levels))
+        previous = signal.signal(signal.SIGALRM, _expired)  # a hang fails the test instead of the run
+        signal.alarm(10)
+        try:
+            with pytest.raises(front_matter.FrontMatterError) as refused:
+                front_matter.parse(alias_bomb(levels))
+        finally:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
         assert time.perf_counter() - started < 0.5
         assert refused.value.line == 4 and len(refused.value.more) == min(levels, 11) - 1  # a problem a line
 
