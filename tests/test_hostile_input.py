@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import epoch, mkdocs_build, tree_digest, write_statement
+from helpers import epoch, mkdocs_build, tree_digest, write_statement
 
 WHEN = "2026-03-02T12:00:00+01:00"
 STATEMENT = """
