@@ -51,7 +51,8 @@ def _load(config_file: Path):
         site_url = site_url_from_environment(config.site_url)
     except SiteUrlError as exc:
         raise click.ClickException(str(exc)) from None
-    loaded = load_site(options, site_name=config.site_name, site_url=site_url, config_file=config_file)
+    loaded = load_site(options, site_name=config.site_name, site_url=site_url, config_file=config_file,
+                       site_dir=config.site_dir, docs_dir=config.docs_dir)
     return loaded.site, loaded.statements, loaded.problems, loaded.updates_dir
 
 

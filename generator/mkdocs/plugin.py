@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -23,13 +24,14 @@ from mkdocs.utils import CountHandler, get_build_date
 
 from ..compute import build_time, compute
 from ..compute.checks import publication_warnings
-from ..read import Problems
+from ..read import Problems, site_dir_problems
+from ..read.problems import escaped
 from ..read.site import SiteUrlError, site_url_from_environment
 from ..build import shell
 from ..render import csp, urls
 from ..render.admin import admin_files, admin_policy, bundle_address, github_repository
 from ..cache import template_cache
-from ..render.headers import headers_file
+from ..render.headers import headers_file, too_many_rules
 from ..compute.status import BuildTimeError
 from ..render.i18n import Language
 from ..render.pages import RenderedPage, plan_pages
@@ -46,6 +48,34 @@ from .material import (LANGUAGE_404, THEME_SPRITE, PatchedLoader, generated_html
 from .wrap import StatusPage, ThemeSetup, slotted_page
 
 log = logging.getLogger("mkdocs.plugins.statuspress")
+
+
+class NoWorkflowCommands(logging.Filter):
+    """Keeps any line MkDocs prints from starting with '::' (leading spaces aside, as a GitHub Actions
+    runner reads it): such a line is a workflow command ('::error file=...::', '::add-mask::'), and a
+    title or a file name quoted in a message must not issue one. Our own problems escape their line
+    breaks already (Problem.format); this also covers MkDocs' and other plugins' messages."""
+
+    _LINE = re.compile(r"(\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029])")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "::" in message:
+            parts = self._LINE.split(message)
+            guarded = "".join(escaped(part) if i % 2 == 0 and part.lstrip().startswith("::") else part
+                              for i, part in enumerate(parts))
+            if guarded != message:
+                record.msg, record.args = guarded, ()
+        return True
+
+
+def guard_log() -> None:
+    """NoWorkflowCommands on every handler that prints MkDocs' log (its own, and the root's)."""
+    for logger in (logging.getLogger("mkdocs"), logging.getLogger()):
+        for handler in logger.handlers:
+            if not any(isinstance(f, NoWorkflowCommands) for f in handler.filters):
+                handler.addFilter(NoWorkflowCommands())
+
 
 
 class StatuspressPlugin(BasePlugin[StatuspressConfig]):
@@ -79,6 +109,17 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         self.command = command
 
     def on_config(self, config):
+        guard_log()
+        config_file = Path(config.config_file_path) if config.config_file_path else None
+        root = config_file.parent if config_file else Path.cwd()
+        # Before anything is written: a site_dir over the statements would be swapped away with them.
+        misplaced = site_dir_problems(config.site_dir, updates_dir=root / self.config.updates_dir,
+                                      docs_dir=config.docs_dir, config_file=config_file)
+        if misplaced:
+            for problem in misplaced:
+                log.error(problem.format(root))
+            raise PluginError("statuspress: the site folder would replace the statements' or the repository's "
+                              "own files; nothing was written. Choose another site_dir and build again.")
         # A mirror's build publishes at its own address (STATUSPRESS_SITE_URL); the preview
         # serves at its own and keeps it.
         if getattr(self, "command", None) != "serve":
@@ -94,8 +135,6 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         except (PublishError, OSError) as exc:
             self.publication = None
             raise PluginError(f"statuspress: {exc}") from exc
-        config_file = Path(config.config_file_path) if config.config_file_path else None
-        root = config_file.parent if config_file else Path.cwd()
         loaded = load_site(dict(self.config), site_name=config.site_name, site_url=config.site_url,
                            config_file=config_file)
         site, statements, problems = loaded.site, loaded.statements, loaded.problems
@@ -373,8 +412,12 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
                                          snapshot=self.snapshot, root=root, local_backend=_serving(config)))
         # The header allows every page's inline scripts (a meta tag narrows it per page), and
         # adds what only a header can carry.
-        write_file(staging, "_headers", headers_file(csp.policy(self.script_hashes) + "; frame-ancestors 'self'",
-                                                     staging, admin_csp=admin_policy(bundle_address(self.site))))
+        headers = headers_file(csp.policy(self.script_hashes) + "; frame-ancestors 'self'", staging,
+                               admin_csp=admin_policy(bundle_address(self.site)))
+        write_file(staging, "_headers", headers)
+        warning = too_many_rules(headers)
+        if warning:
+            log.warning(f"statuspress: {warning}")
 
     def on_build_error(self, error):
         if self.publication is not None:

@@ -43,6 +43,8 @@ CORS_PATHS = (
     "/departments/:dept/rss.xml", "/:lang/departments/:dept/rss.xml",
 )
 ADMIN = "admin"
+# Cloudflare Pages reads the first 100 rules of `_headers` and ignores the rest (Netlify reads all).
+MAX_RULES = 100
 
 
 def _cover(root: Path, prefix: str = "/", fingerprinted: set[str] | None = None) -> list[tuple[str, str]]:
@@ -92,13 +94,32 @@ def headers_file(csp: str = DEFAULT_PAGE_CSP, site_dir: str | Path | None = None
               "# Netlify and Cloudflare Pages combine all rules that match a path: Cache-Control and\n"
               "# Content-Security-Policy are each set by exactly one rule per path.\n",
               _block("/*", EVERYWHERE)]
-    if site_dir is not None:
-        for path, cache in _cover(Path(site_dir)):
-            blocks.append(_block(path, {"Cache-Control": cache, "Content-Security-Policy": csp}))
+    # The rules that do not depend on the tree first: past MAX_RULES, a host that stops reading
+    # loses only some pages' cache and policy rules, never the editor's policy or the feeds' CORS.
     blocks.append(_block(f"/{ADMIN}/*", {"Cache-Control": REVALIDATE, "Content-Security-Policy": admin_csp,
                                         "X-Robots-Tag": "noindex"}))
     blocks += [_block(path, CORS) for path in CORS_PATHS]
+    if site_dir is not None:
+        for path, cache in _cover(Path(site_dir)):
+            blocks.append(_block(path, {"Cache-Control": cache, "Content-Security-Policy": csp}))
     return "\n".join(blocks).encode("utf-8")
+
+
+def rule_count(headers: bytes) -> int:
+    """How many rules (path lines) a `_headers` file holds."""
+    return sum(1 for line in headers.splitlines() if line.startswith(b"/"))
+
+
+def too_many_rules(headers: bytes) -> str | None:
+    """A warning when `headers` holds more rules than Cloudflare Pages reads, else None."""
+    count = rule_count(headers)
+    if count <= MAX_RULES:
+        return None
+    return (f"_headers holds {count} rules, over the {MAX_RULES} that Cloudflare Pages reads (Netlify reads "
+            "all): each top-level page or folder of the site takes a rule of its own, and pages past the "
+            f"{MAX_RULES}th get no Cache-Control or Content-Security-Policy there; group the hand-written pages "
+            "of docs/ into a few folders (such as docs/info/), or serve the headers another way "
+            "(`statuspress headers --format nginx|apache|caddy|s3`)")
 
 
 # -- the same rules for other servers (`statuspress headers --format ...`) ------------------------
