@@ -105,7 +105,9 @@ def test_config_mirrors_the_statuspress_block(built):
     translations = {c["name"]: c for c in config["collections"][1:]}
     assert list(translations) == ["translations-fr", "translations-en"]
     assert translations["translations-fr"]["extension"] == "fr.md"
-    assert [f["name"] for f in translations["translations-en"]["fields"]] == ["title", "summary", "notes", "body"]
+    # A translation may carry its own correction (README, "Never edit a public statement without `corrected`").
+    assert [f["name"] for f in translations["translations-en"]["fields"]] == ["title", "summary", "notes",
+                                                                              "corrected", "body"]
 
 
 def test_the_editor_offers_the_incidents_and_the_zone_s_offsets(built):
