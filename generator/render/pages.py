@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 
 from ..compute import Snapshot
 from ..compute.history import Day, strips
-from ..model import Site
+from ..model import SEVERITY, Site
 from . import urls
 from .cache import template_cache
 from .i18n import Language
@@ -205,6 +205,8 @@ class PageRenderer:
             language_name=_language_name,
             direction_of=_direction,
             days_of=self.strip,
+            join=self.lang.join,
+            ranges_of=self.bad_ranges,
             generated=self.snapshot.now,
             url=lambda target: urls.relative(path, target),
             title=title,
@@ -237,6 +239,24 @@ class PageRenderer:
 
     def strip(self, dept: str, days: int) -> list[Day]:
         return self.strips.get(dept, [])[-days:]
+
+    def bad_ranges(self, dept: str, days: int) -> list[tuple[str, str, str, tuple[str, ...]]]:
+        """A department's days with trouble as ranges, newest first: (the days in words, the first
+        day's ISO date, the status, the incidents behind it), consecutive days with the same status and
+        incidents forming one range ("13–15 januari"), so that 39 bad days are a few lines, not 39."""
+        found = self.strip(dept, days)
+        runs: list[list[Day]] = []
+        for day in found:
+            if day.status == "operational":
+                continue
+            last = runs[-1][-1] if runs else None
+            if last and (day.day - last.day).days == 1 and (day.status, day.holders) == (last.status, last.holders):
+                runs[-1].append(day)
+            else:
+                runs.append([day])
+        year = found[-1].day.year if found else 0
+        return [(self.lang.day_range(run[0].day, run[-1].day, year), run[0].day.isoformat(), run[0].status,
+                 run[0].holders) for run in reversed(runs)]
 
     def announcement(self, path: str, name: str, text: str, posted, modified, departments) -> str:
         """schema.org SpecialAnnouncement: the vocabulary search engines read for closures of facilities."""
@@ -274,8 +294,18 @@ class PageRenderer:
         grouped = [(g, sorted(depts, key=lambda d: snapshot.departments[d.id].status == "operational"))
                    for g, depts in grouped]
         notices = [s for s in reversed(snapshot.notices)][:3]
+        # What the band names: every department not operating normally, by status, the worst first,
+        # each status once ("Not operating: MUG, Planned procedures and Consultations"): one line per
+        # department would push the advice off a 320 px phone's first screen on day 1 (nine named).
+        affected: dict[str, list[str]] = {}
+        for dept in site.departments.values():
+            status = snapshot.departments[dept.id].status
+            if status != "operational":
+                affected.setdefault(status, []).append(dept.id)
+        affected = sorted(affected.items(), key=lambda item: -SEVERITY[item[0]])
         return self._render("overview.html", urls.overview(site, self.lang.code), "overview", "overview",
                             self.lang.gettext("Current status"), grouped_departments=grouped, notices=notices,
+                            affected=affected,
                             zone_name=self.zone_name(), days=OVERVIEW_DAYS)
 
     def zone_name(self) -> str:
