@@ -136,3 +136,11 @@ def test_theme_files_listed_without_hidden_folders():
     assert copied(ours) == copied(inner.list_templates())
     assert "assets/statuspress.js" in ours and "base.html" in ours
     assert not [n for n in ours if n.startswith(".icons/")]
+
+
+def test_header_label_amendment_matches_materials_header():
+    source = (MATERIAL / "partials" / "header.html").read_text(encoding="utf-8")
+    assert theme_fixes._HEADER_LABEL in source, "Material's header label changed: update theme_fixes.patch_header"
+    patched = theme_fixes.patch_header(source)
+    assert theme_fixes._HEADER_LABEL not in patched and "statuspress.header_label" in patched
+    jinja2.Environment().parse(patched)

@@ -288,9 +288,9 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         language = self.languages[code]
         feeds = [
             {"type": "application/rss+xml", "href": f"{self.site.prefix(code)}rss.xml",
-             "title": f"{self.site.name} (RSS)"},
+             "title": f"{self.site.title(code)} (RSS)"},
             {"type": "application/atom+xml", "href": f"{self.site.prefix(code)}atom.xml",
-             "title": f"{self.site.name} (Atom)"},
+             "title": f"{self.site.title(code)} (Atom)"},
         ]
         if rendered is not None and rendered.kind == "department":
             base = f"{self.site.prefix(code)}departments/{rendered.key}/"
@@ -302,6 +302,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
             "direction": language.direction,
             "feeds": feeds,
             "printed_label": language.gettext("Printed on"),
+            "header_label": language.gettext("Page header"),
             "organisation": self.site.organisation_name(code),
             "generated": generated_html(language, self.snapshot.now),
             "share": {

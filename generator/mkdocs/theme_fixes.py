@@ -75,6 +75,16 @@ def without_bundle_hooks(source: str) -> str:
     return _HOOK.sub(lambda m: f"{{% if not {_ON_STATUS_PAGE} %}}{m[0]}{{% endif %}}", source)
 
 
+# Material labels the header's navigation with its own strings, which say "Header" in English on
+# Dutch (and other) pages: ours say it in the page's language.
+_HEADER_LABEL = 'aria-label="{{ lang.t(\'header\') }}"'
+
+
+def patch_header(source: str) -> str:
+    return source.replace(_HEADER_LABEL, 'aria-label="{{ statuspress.header_label if statuspress and '
+                                         'statuspress.header_label else lang.t(\'header\') }}"', 1)
+
+
 def patch_base(source: str) -> str:
     source = _HTML_TAG.sub(lambda m: m[0] + ' dir="{{ config.theme.direction or lang.t(\'direction\') }}"',
                            source, count=1)
@@ -99,6 +109,8 @@ class PatchedLoader(jinja2.BaseLoader):
         source, filename, uptodate = self.inner.get_source(environment, template)
         if template == "base.html":
             source = patch_base(source)
+        if template == "partials/header.html":
+            source = patch_header(source)
         if template in _BUNDLE_ONLY:  # base.html among them
             source = without_bundle_hooks(source)
         if template in _ONLY_IF:
@@ -168,6 +180,7 @@ def not_found_context(template_name: str, site, languages, config) -> dict | Non
                    for other in site.languages if other != code],
         "feeds": [],
         "organisation": site.organisation_name(code),
+        "header_label": language.gettext("Page header"),
         "share": {"title": language.gettext("Page not found"), "description": "", "locale": code.replace("-", "_")},
         "jsonld": "",
     }
