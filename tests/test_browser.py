@@ -366,10 +366,10 @@ def test_overview_without_javascript(site, new_page, lang):
         assert item.count() == 1, f"{dept} is not listed once on /{prefix(lang)}"
         name = item.locator(".sp-department__name")
         assert name.is_visible() and name.inner_text().strip() == localized(config.get("name"), lang)
-        status = item.locator(".sp-status")
+        status = item.locator(".sp-department__head .sp-status")
         value = next(c.split("--", 1)[1] for c in status.get_attribute("class").split() if "--" in c)
         assert value in STATUSES
-        text = item.locator(".sp-status__text")
+        text = status.locator(".sp-status__text")
         assert text.is_visible(), f"{dept}: status words hidden without JavaScript"
         word = text.inner_text().strip()
         assert word, f"{dept}: no status words"
