@@ -207,3 +207,25 @@ def test_the_pinned_bundle_hash_is_the_release_s_own(decap):
     """The admin page's integrity hash is that of the pinned release as npm ships it."""
     bundle = (decap / "decap-cms" / "dist" / "decap-cms.js").read_bytes()
     assert DECAP_INTEGRITY == "sha384-" + base64.b64encode(hashlib.sha384(bundle).digest()).decode()
+
+
+def test_the_writer_s_guide_is_for_staff(tmp_path):
+    """As the example site does it: the guide is out of the menu (`not_in_nav`), the sitemap and
+    search engines (`robots: noindex`), and linked from the editor."""
+    root = _site(tmp_path / "src")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "not_in_nav: |\n  guide.md\n", encoding="utf-8")
+    (root / "docs" / "about.md").write_text("# Over ons\n\nTekst.\n", encoding="utf-8")
+    (root / "docs" / "guide.md").write_text("---\nrobots: noindex\nsearch:\n  exclude: true\n---\n# Schrijfgids\n\n"
+                                            "Tekst.\n", encoding="utf-8")
+    result = mkdocs_build(config, root / "site", when=WHEN)
+    assert result.returncode == 0, result.stderr
+    site = root / "site"
+    editor = yaml.safe_load((site / "admin" / "config.yml").read_text(encoding="utf-8"))
+    assert "Writer's guide: https://status.example.org/guide/" in editor["collections"][0]["description"]
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "/about/" in sitemap and "/guide/" not in sitemap
+    assert '<meta name="robots" content="noindex">' in (site / "guide" / "index.html").read_text(encoding="utf-8")
+    assert 'name="robots"' not in (site / "about" / "index.html").read_text(encoding="utf-8")
+    overview = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="about/"' in overview and 'href="guide/"' not in overview

@@ -380,7 +380,10 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         """The browser editor (admin/) and the hosts' header rules (_headers), last: the rules
         cover every file of the finished tree."""
         repo = github_repository(config.repo_url)
-        _write_files(staging, admin_files(self.site, repo, updates_dir=self.config.updates_dir))
+        # The writer's guide, when the site has one (docs/guide.md: the example's, kept out of the menu).
+        guide = urls.absolute(self.site, "guide/") if os.path.isfile(os.path.join(config.docs_dir, "guide.md")) \
+            else None
+        _write_files(staging, admin_files(self.site, repo, updates_dir=self.config.updates_dir, guide=guide))
         with open(os.path.join(staging, "_headers"), "wb") as fp:
             # The header allows every page's inline scripts (a meta tag narrows it per page), and
             # adds what only a header can carry.

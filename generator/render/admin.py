@@ -86,7 +86,9 @@ BODY = {"label": "Statement", "name": "body", "widget": "markdown", "required": 
 
 
 def decap_config(site: Site, repo: str | None = None, branch: str = "main",
-                 updates_dir: str = "updates") -> dict:
+                 updates_dir: str = "updates", guide: str | None = None) -> dict:
+    """Decap CMS's configuration; `guide`: the writer's guide's address, named in the statements'
+    description (the guide is kept out of the public menu: the editor is where writers are)."""
     lang = site.default_language
     fields = _statement_fields(site, lang)
     statement_fields = [fields[key] for key in fields if key in DEFAULT_FILE_KEYS] + [BODY]
@@ -97,7 +99,8 @@ def decap_config(site: Site, repo: str | None = None, branch: str = "main",
     collections = [{
         "name": "statements", "label": "Statements", "label_singular": "Statement",
         "description": "Press statements in the default language. Files named <id>.<language>.md are "
-                       "translations: edit those in the translation collections.",
+                       "translations: edit those in the translation collections."
+                       + (f" Writer's guide: {guide}" if guide else ""),
         "folder": updates_dir, "extension": "md", "format": "frontmatter", "create": True,
         "slug": "{{year}}-{{month}}-{{day}}-{{hour}}{{minute}}-{{slug}}",
         "identifier_field": "title", "summary": "{{date}} — {{title}}",
@@ -146,9 +149,9 @@ def github_repository(repo_url: str | None) -> str | None:
 
 
 def admin_files(site: Site, repo: str | None = None, branch: str = "main",
-                updates_dir: str = "updates") -> dict[str, bytes]:
+                updates_dir: str = "updates", guide: str | None = None) -> dict[str, bytes]:
     """`admin/index.html` and `admin/config.yml`, by path in the built site."""
-    config = decap_config(site, repo, branch, updates_dir)
+    config = decap_config(site, repo, branch, updates_dir, guide)
     config = {k: v for k, v in config.items() if v is not None}
     text = ("# Written by statuspress from mkdocs.yml at every build; edit mkdocs.yml, not this file.\n"
             + yaml.dump(config, Dumper=_PlainDumper, allow_unicode=True, sort_keys=False, width=120))
