@@ -61,6 +61,22 @@ plugins:
 """
 
 
+def copy_example(folder: Path, add_languages: tuple[str, ...] = ()) -> Path:
+    """The example site (mkdocs.yml, docs/, updates/) copied into `folder`, with languages added
+    (Arabic, for right-to-left pages); returns its mkdocs.yml."""
+    import re
+    import shutil
+    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    if add_languages:
+        text, count = re.subn(r"(\n\s+languages:\s*\[)([^\]]*)\]",
+                              lambda m: f"{m[1]}{m[2]}, {', '.join(add_languages)}]", text, count=1)
+        assert count == 1, "no `languages: [...]` in mkdocs.yml"
+    (folder / "mkdocs.yml").write_text(text, encoding="utf-8")
+    for name in ("docs", "updates"):
+        shutil.copytree(REPO / name, folder / name)
+    return folder / "mkdocs.yml"
+
+
 def write_statement(updates: Path, name: str, text: str) -> Path:
     path = updates / name
     path.parent.mkdir(parents=True, exist_ok=True)

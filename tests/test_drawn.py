@@ -14,12 +14,11 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-import shutil
 from datetime import date
 
 import pytest
 
-from conftest import REPO, mkdocs_build, write_statement
+from conftest import copy_example, mkdocs_build, write_statement
 from test_browser import DAY_ONE, Site, browser, new_page, serve  # noqa: F401 - fixtures
 
 SCHEMES = ["light", "dark", "print"]
@@ -177,13 +176,7 @@ def test_the_band_is_filled_with_the_worst_status_token(moments, new_page, statu
 def day_one_sites(tmp_path_factory):
     """The example site at day 1 with Arabic added, served."""
     folder = tmp_path_factory.mktemp("day1-drawn")
-    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    text, count = re.subn(r"(\n\s+languages:\s*\[)([^\]]*)\]", lambda m: f"{m[1]}{m[2]}, ar]", text, count=1)
-    assert count == 1
-    (folder / "mkdocs.yml").write_text(text, encoding="utf-8")
-    for name in ("docs", "updates"):
-        shutil.copytree(REPO / name, folder / name)
-    result = mkdocs_build(folder / "mkdocs.yml", folder / "site", DAY_ONE)
+    result = mkdocs_build(copy_example(folder, ("ar",)), folder / "site", DAY_ONE)
     assert result.returncode == 0, result.stderr
     with serve(folder / "site") as base:
         yield Site(folder / "site", base)
@@ -221,3 +214,19 @@ def test_first_screen_names_the_affected_departments_and_112(day_one_sites, new_
     assert all(n["row"] == n["name"] and n["shown"] for n in named), named
     call = page.locator('.sp-advice a[href="tel:112"]')
     assert call.evaluate(IN_VIEW_JS), f"112 is not in the first {width} x {height} screen: {call.bounding_box()}"
+
+
+# -- print ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["", "ar/departments/emergency/", "incidents/cyberaanval-2026-01/"])
+def test_a_printed_page_says_whose_it_is_where_it_lives_and_how_old_it_is(day_one_sites, new_page, path):
+    page = open_in(new_page, day_one_sites.url(path), "print")
+    head = page.locator(".md-content p").first
+    assert head.is_visible()
+    text = " ".join(head.inner_text().split())
+    assert "AZ Scheldeland" in text and f"https://status.az-scheldeland.example/{path}" in text, text
+    assert head.locator("time").get_attribute("datetime").startswith("2026-01-13T18:00:00"), text
+    # The header and footer that say so on screen are not printed; on screen the line is not shown.
+    assert not page.locator(".md-header").is_visible() and not page.locator(".md-footer").is_visible()
+    page.emulate_media(media="screen")
+    assert not head.is_visible()

@@ -375,6 +375,8 @@ def test_header_and_language_menu_speak_the_page_language(built):
     for lang, prefix in LANGS.items():
         doc = parse(built / prefix / "index.html")
         labels[lang] = doc.cssselect(".md-header nav")[0].get("aria-label")
+        footer = doc.cssselect(".md-footer nav")
+        assert not footer or footer[0].get("aria-label") not in ("Footer", labels[lang]), lang
         button = doc.cssselect(".md-select button")[0]
         current = doc.cssselect('.md-select a[aria-current="page"]')
         assert [a.get("hreflang") for a in current] == [lang], lang

@@ -138,9 +138,11 @@ def test_theme_files_listed_without_hidden_folders():
     assert not [n for n in ours if n.startswith(".icons/")]
 
 
-def test_header_label_amendment_matches_materials_header():
-    source = (MATERIAL / "partials" / "header.html").read_text(encoding="utf-8")
-    assert theme_fixes._HEADER_LABEL in source, "Material's header label changed: update theme_fixes.patch_header"
-    patched = theme_fixes.patch_header(source)
-    assert theme_fixes._HEADER_LABEL not in patched and "statuspress.header_label" in patched
+@pytest.mark.parametrize("name", sorted(theme_fixes._LANDMARK_LABELS))
+def test_landmark_label_amendments_match_materials_templates(name):
+    source = (MATERIAL / name).read_text(encoding="utf-8")
+    key = theme_fixes._LANDMARK_LABELS[name]
+    assert theme_fixes.landmark_label(key) in source, f"Material's {key} label changed: update theme_fixes"
+    patched = theme_fixes.patch_landmark_label(name, source)
+    assert theme_fixes.landmark_label(key) not in patched and f"statuspress.{key}_label" in patched
     jinja2.Environment().parse(patched)

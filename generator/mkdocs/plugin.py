@@ -303,6 +303,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
             "feeds": feeds,
             "printed_label": language.gettext("Printed on"),
             "header_label": language.gettext("Page header"),
+            "footer_label": language.gettext("Page footer"),
             "organisation": self.site.organisation_name(code),
             "generated": generated_html(language, self.snapshot.now),
             "share": {
