@@ -230,3 +230,30 @@ def test_a_printed_page_says_whose_it_is_where_it_lives_and_how_old_it_is(day_on
     assert not page.locator(".md-header").is_visible() and not page.locator(".md-footer").is_visible()
     page.emulate_media(media="screen")
     assert not head.is_visible()
+
+
+# -- the strip's words on a phone ---------------------------------------------------------------
+
+def test_strip_words_are_a_plain_disclosure_whose_ranges_a_keyboard_and_a_finger_reach(moments, new_page):
+    page = open_in(new_page, moments["offline"].url(""), "light", viewport={"width": 390, "height": 844})
+    drawn = page.evaluate("""() => [...document.querySelectorAll('.sp-department details')].map(d => {
+      const s = getComputedStyle(d), summary = d.querySelector('summary');
+      return {border: s.borderTopWidth, shadow: s.boxShadow, background: s.backgroundColor,
+              icon: getComputedStyle(summary, '::before').content, text: summary.innerText.trim()};
+    })""")
+    assert len(drawn) == 4, drawn  # the four departments with a day of trouble
+    for item in drawn:
+        # Not one of Material's admonitions (bordered, shadowed, a pencil icon before the summary).
+        assert item["border"] == "0px" and item["shadow"] == "none" and item["icon"] in ("none", "normal"), item
+        assert item["text"].count(":") == 1, item
+    summary = page.locator(".sp-department details summary").first
+    summary.focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("""() => {
+      const e = document.activeElement, r = e.getBoundingClientRect();
+      return {tag: e.tagName, text: e.innerText.trim(), height: r.height, range: e.closest('li').innerText.trim()};
+    }""")
+    assert focused["tag"] == "A" and focused["text"], focused
+    assert focused["height"] >= 24, f"a range's link is {focused['height']} px high, below WCAG 2.5.8's 24"
+    assert re.match(r"\d+ januari: ", focused["range"]), focused
