@@ -18,8 +18,8 @@ from datetime import date
 
 import pytest
 
-from conftest import copy_example, mkdocs_build, write_statement
-from test_browser import DAY_ONE, Site, browser, new_page, serve  # noqa: F401 - fixtures
+from helpers import copy_example, mkdocs_build, serve, write_statement
+from test_browser import DAY_ONE, Site, browser, new_page  # noqa: F401 - fixtures
 
 SCHEMES = ["light", "dark", "print"]
 
