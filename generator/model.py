@@ -84,6 +84,7 @@ class Site:
     advice: tuple[Advice, ...] = ()
     email_signup: dict[str, str] = field(default_factory=dict)  # URL per language
     feed_items: int = 50  # the newest statements each feed carries
+    editor_bundle: str | None = None  # the browser editor's script, where the organisation hosts it
 
     def title(self, lang: str) -> str:
         """The site name in `lang` (the configured `site_name` when none is given)."""
