@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from ..model import SEVERITY, Site, Statement, Window, worst
 
@@ -174,10 +174,26 @@ class Snapshot:
     closures: dict[str, PlannedClosure]
     departments: dict[str, DepartmentStatus]
     transitions: dict[str, dict[str, tuple[str, str]]]  # statement id -> dept -> (before, after)
+    # dept -> the last moment its status or its note changed (absent: never since the first statement)
+    department_changed: dict[str, datetime] = field(default_factory=dict)
 
     @property
     def notices(self) -> list[Statement]:
         return [s for s in self.statements if s.is_notice]
+
+    @property
+    def current_notices(self) -> list[Statement]:
+        """Notices the overview still shows, newest first: until their `expires`, or for
+        `notice_days` after their date (history, feeds and permalinks keep them all)."""
+        return [s for s in reversed(self.notices) if self.now < notice_end(s, self.site)]
+
+    @property
+    def recently_resolved(self) -> list[Incident]:
+        """Incidents resolved in the last RECENT_DAYS days, the most recently resolved first: once
+        all is well, the overview still says what happened this week."""
+        since = self.now - timedelta(days=RECENT_DAYS)
+        return sorted((i for i in self.incidents.values() if i.resolved and i.resolved_at and i.resolved_at >= since),
+                      key=lambda i: i.resolved_at, reverse=True)
 
     @property
     def overall(self) -> str:
@@ -185,7 +201,14 @@ class Snapshot:
 
     @property
     def last_updated(self) -> datetime | None:
-        return self.statements[-1].date if self.statements else None
+        """The latest moment what the overview shows changed: a statement going out (an embargo's
+        release is its date), a planned closure starting or ending."""
+        moments = [self.statements[-1].date] if self.statements else []
+        for closure in self.closures.values():
+            if closure.cancelled:
+                continue
+            moments += [m for m in (closure.window.start, closure.end()) if m <= self.now]
+        return max(moments, default=None)
 
     @property
     def active_incidents(self) -> list[Incident]:
@@ -218,11 +241,21 @@ class Snapshot:
         return index
 
 
-def _department_statuses(site: Site, groups, when: datetime, with_notes: bool = True) -> dict[str, DepartmentStatus]:
-    held: dict[str, list[tuple[str, str, object]]] = {d: [] for d in site.departments}
+RECENT_DAYS = 7
+
+
+def notice_end(notice: Statement, site: Site) -> datetime:
+    """When a notice leaves the overview."""
+    return notice.expires or notice.date + timedelta(days=site.notice_days)
+
+
+def _department_statuses(site: Site, groups, when: datetime, with_notes: bool = True,
+                         only=None) -> dict[str, DepartmentStatus]:
+    held: dict[str, list[tuple[str, str, object]]] = {d: [] for d in (site.departments if only is None else only)}
     for group in groups:
         for dept, status in group.holds_at(when).items():
-            held[dept].append((status, group.id, group))
+            if dept in held:
+                held[dept].append((status, group.id, group))
     result = {}
     for dept, holds in held.items():
         status = worst(s for s, _, _ in holds)
@@ -288,15 +321,26 @@ def compute(site: Site, statements: list[Statement], now: datetime) -> Snapshot:
 
     replay = Replay()
     transitions: dict[str, dict[str, tuple[str, str]]] = {}
+    changed: dict[str, datetime] = {}
+    # Planned closures start and end by the clock: those moments change their departments too.
+    boundaries = sorted(_closure_boundaries(published, now))
     for statement in published:
         if statement.group_id is None:
             continue
-        before = (_department_statuses(site, replay.holding_groups(), statement.date, with_notes=False)
-                  if statement.departments else None)
+        while boundaries and boundaries[0][0] <= statement.date:
+            _mark_changes(site, replay, boundaries.pop(0), changed)
+        group = replay.group(statement.group_id)
+        touched = _touched(statement, group)
+        before = _department_statuses(site, replay.holding_groups(), statement.date, only=touched)
         replay.apply(statement)
-        if before is not None:
-            after = _department_statuses(site, replay.holding_groups(), statement.date, with_notes=False)
+        after = _department_statuses(site, replay.holding_groups(), statement.date, only=touched)
+        for dept in touched:
+            if _shown_state(before[dept]) != _shown_state(after[dept]):
+                changed[dept] = statement.date
+        if statement.departments:
             transitions[statement.id] = {d: (before[d].status, after[d].status) for d in statement.departments}
+    for boundary in boundaries:
+        _mark_changes(site, replay, boundary, changed)
 
     return Snapshot(
         site=site,
@@ -307,7 +351,48 @@ def compute(site: Site, statements: list[Statement], now: datetime) -> Snapshot:
         closures=replay.closures,
         departments=_department_statuses(site, replay.holding_groups(), now),
         transitions=transitions,
+        department_changed=changed,
     )
+
+
+def _shown_state(state: DepartmentStatus) -> tuple:
+    """What a department page shows of a department's state: its status and its note."""
+    return state.status, state.note.id if state.note else None
+
+
+def _touched(statement: Statement, group) -> set[str]:
+    """Departments whose state `statement` may change: those it names or notes, and all its group
+    holds (a resolution releases them, a reopening forgets them)."""
+    touched = set(statement.departments).union(*(text.notes for text in statement.texts.values()))
+    if group is not None and statement.phase:
+        touched |= set(getattr(group, "holds", None) or group.departments)
+    return touched
+
+
+def _closure_boundaries(published: list[Statement], now: datetime) -> list[tuple[datetime, str]]:
+    """(moment, closure id) of every start and end of a planned closure up to `now`, as finally planned."""
+    replay = Replay()
+    for statement in published:
+        replay.apply(statement)
+    found = []
+    for closure in replay.closures.values():
+        if closure.cancelled:
+            continue
+        found += [(m, closure.id) for m in (closure.window.start, closure.end()) if m <= now]
+    return found
+
+
+def _mark_changes(site: Site, replay: Replay, boundary: tuple[datetime, str], changed: dict) -> None:
+    when, closure_id = boundary
+    closure = replay.closures.get(closure_id)
+    if closure is None:
+        return
+    depts = set(closure.departments)
+    before = _department_statuses(site, replay.holding_groups(), when - timedelta(microseconds=1), only=depts)
+    after = _department_statuses(site, replay.holding_groups(), when, only=depts)
+    for dept in depts:
+        if _shown_state(before[dept]) != _shown_state(after[dept]):
+            changed[dept] = when
 
 
 def severity(status: str) -> int:

@@ -39,6 +39,9 @@ OPTIONS = {
     "email_signup": (_is(str, dict), None),
     "feed_items": (_is(int), 50),
     "publish_lock_timeout": (_is(int), 600),
+    "region": (_is(str), None),
+    "notice_days": (_is(int), 7),
+    "stale_after": (_is(int), 30),
 }
 
 
