@@ -726,3 +726,17 @@ def test_tel_link_in_a_statement_reads_as_written(rtl_site, new_page):
         assert link.inner_text() == written
         assert link.evaluate(VISUAL_TEXT_JS) == written, lang
         assert link.evaluate("e => e.getClientRects().length") == 1, f"{lang}: the number breaks over lines"
+
+
+@pytest.mark.parametrize("lang", ["nl", "ar"])
+def test_header_shows_the_whole_site_name_at_320(rtl_site, new_page, lang):
+    """At 320 px the header's site name is drawn whole (it was cut to "…heldeland — Status" in
+    Arabic): nothing of it overflows its box, and its box lies inside the header."""
+    page = new_page(viewport={"width": 320, "height": 640})
+    page.goto(rtl_site.url(prefix(lang)))
+    name = page.locator(".md-header__topic .md-ellipsis").first
+    sizes = name.evaluate("e => [e.scrollWidth, e.clientWidth, e.scrollHeight, e.clientHeight]")
+    assert sizes[0] <= sizes[1] and sizes[2] <= sizes[3] + 1, f"{lang}: the name overflows its box: {sizes}"
+    box, header = name.bounding_box(), page.locator(".md-header").bounding_box()
+    assert header["y"] <= box["y"] and box["y"] + box["height"] <= header["y"] + header["height"], (box, header)
+    assert name.inner_text().replace("\n", " ") == localized(PLUGIN["site_name"], DEFAULT)

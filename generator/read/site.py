@@ -291,7 +291,7 @@ def _fallback_names(site: Site, options: dict, problems: Problems, where: Path, 
     default = site.default_language
     named: list[tuple[str, dict[str, str]]] = []
     if options.get("site_name") is not None:
-        named.append(("site name ('site_name')", site.titles))
+        named.append(("'site_name'", site.titles))
     for group in site.groups.values():
         named.append((f"group '{group.id}'", group.name))
     for dept in site.departments.values():
