@@ -417,3 +417,28 @@ def test_next_update_and_expires_are_checked(tmp_path):
     assert "2026-01-13-0632-attack.md:5: 'next_update: 2026-01-13T05:00:00+01:00' is not after" in output
     assert "2026-01-13-0632-attack.md:6: 'expires' is for notices only" in output
     assert "2026-01-13-0700-note.md:4: 'expires: 2026-01-14 14.00'" in output
+
+
+# -- init: placeholders in each chosen language ----------------------------------------------------
+
+def test_init_writes_placeholders_in_each_language_from_the_catalogs(tmp_path):
+    import yaml
+    from babel.messages.pofile import read_po
+
+    site = tmp_path / "new"
+    result = statuspress("init", str(site), "--name", "Test", "--languages", "de,ar", "--timezone", "Europe/Berlin",
+                         cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    config = (site / "mkdocs.yml").read_text(encoding="utf-8")
+    block = next(p["statuspress"] for p in yaml.safe_load(config)["plugins"] if isinstance(p, dict))
+    locale = Path(__file__).resolve().parent.parent / "generator" / "locale"
+    for lang, about in (("de", site / "docs" / "about.md"), ("ar", site / "docs" / "ar" / "about.md")):
+        with (locale / lang / "LC_MESSAGES" / "statuspress.po").open("rb") as fp:
+            catalog = read_po(fp)
+        assert block["departments"]["emergency"]["name"][lang] == catalog.get("Emergency department").string
+        assert about.read_text(encoding="utf-8").startswith("# " + catalog.get("About this site").string + "\n")
+    assert "Emergency department" not in config and "About this site" not in (site / "docs/ar/about.md").read_text()
+    # A language without our labels is refused before anything is written.
+    refused = statuspress("init", str(tmp_path / "ru"), "--languages", "ru", cwd=tmp_path)
+    assert refused.returncode != 0 and "no interface translation for ru" in refused.stdout + refused.stderr
+    assert not (tmp_path / "ru" / "mkdocs.yml").exists()
