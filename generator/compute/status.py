@@ -43,6 +43,12 @@ class _StatementGroup:
 
     statements: list[Statement]
 
+    def _note(self, statement: Statement) -> None:
+        """Remembers the latest statement of this group that gives each department a note."""
+        for text in statement.texts.values():
+            for dept in text.notes:
+                self.noted[dept] = statement
+
     @property
     def first(self) -> Statement:
         return self.statements[0]
@@ -70,6 +76,7 @@ class Incident(_StatementGroup):
     worst_status: str = "operational"  # the worst status it ever gave: its impact
     monitoring_at: datetime | None = None
     resolved_at: datetime | None = None
+    noted: dict[str, Statement] = field(default_factory=dict)  # dept -> its latest statement with a note for it
 
     kind = "incident"
 
@@ -91,6 +98,7 @@ class Incident(_StatementGroup):
 
     def apply(self, statement: Statement) -> None:
         self.statements.append(statement)
+        self._note(statement)
         if self.resolved and statement.phase and statement.phase != "resolved":
             # Reopened: its resolution released every hold, and what it released stays released;
             # it holds only what its statements state from now on.
@@ -117,6 +125,7 @@ class PlannedClosure(_StatementGroup):
     statements: list[Statement] = field(default_factory=list)
     departments: dict[str, str] = field(default_factory=dict)
     ended_at: datetime | None = None  # when a `phase: resolved` statement ended or cancelled it
+    noted: dict[str, Statement] = field(default_factory=dict)  # dept -> its latest statement with a note for it
 
     kind = "planned"
 
@@ -126,6 +135,7 @@ class PlannedClosure(_StatementGroup):
 
     def apply(self, statement: Statement) -> None:
         self.statements.append(statement)
+        self._note(statement)
         if statement.planned:
             self.window = statement.planned
         self.departments.update(statement.departments)
@@ -331,14 +341,14 @@ def compute(site: Site, statements: list[Statement], now: datetime) -> Snapshot:
             _mark_changes(site, replay, boundaries.pop(0), changed)
         group = replay.group(statement.group_id)
         touched = _touched(statement, group)
-        before = _department_statuses(site, replay.holding_groups(), statement.date, only=touched)
+        before = _shown_states(site, replay.holding_groups(), statement.date, touched)
         replay.apply(statement)
-        after = _department_statuses(site, replay.holding_groups(), statement.date, only=touched)
+        after = _shown_states(site, replay.holding_groups(), statement.date, touched)
         for dept in touched:
-            if _shown_state(before[dept]) != _shown_state(after[dept]):
+            if before[dept] != after[dept]:
                 changed[dept] = statement.date
         if statement.departments:
-            transitions[statement.id] = {d: (before[d].status, after[d].status) for d in statement.departments}
+            transitions[statement.id] = {d: (before[d][0], after[d][0]) for d in statement.departments}
     for boundary in boundaries:
         _mark_changes(site, replay, boundary, changed)
 
@@ -355,9 +365,22 @@ def compute(site: Site, statements: list[Statement], now: datetime) -> Snapshot:
     )
 
 
-def _shown_state(state: DepartmentStatus) -> tuple:
-    """What a department page shows of a department's state: its status and its note."""
-    return state.status, state.note.id if state.note else None
+def _shown_states(site: Site, groups, when: datetime, depts) -> dict[str, tuple[str, str | None]]:
+    """dept -> (status, id of the statement whose note shows) for `depts`: what a department page
+    shows of each. As `_department_statuses`, but from each group's index of its latest notes,
+    which holds while the replay has applied nothing after `when`: a long incident is not walked
+    back statement by statement for each department at each statement."""
+    held: dict[str, list] = {d: [] for d in depts}
+    for group in groups:
+        for dept, status in group.holds_at(when).items():
+            if dept in held:
+                held[dept].append((status, group))
+    result = {}
+    for dept, holds in held.items():
+        status = worst(s for s, _ in holds)
+        notes = [g.noted[dept] for s, g in holds if s == status and dept in g.noted]
+        result[dept] = (status, max(notes, key=lambda n: n.sort_key).id if notes else None)
+    return result
 
 
 def _touched(statement: Statement, group) -> set[str]:
@@ -388,10 +411,10 @@ def _mark_changes(site: Site, replay: Replay, boundary: tuple[datetime, str], ch
     if closure is None:
         return
     depts = set(closure.departments)
-    before = _department_statuses(site, replay.holding_groups(), when - timedelta(microseconds=1), only=depts)
-    after = _department_statuses(site, replay.holding_groups(), when, only=depts)
+    before = _shown_states(site, replay.holding_groups(), when - timedelta(microseconds=1), depts)
+    after = _shown_states(site, replay.holding_groups(), when, depts)
     for dept in depts:
-        if _shown_state(before[dept]) != _shown_state(after[dept]):
+        if before[dept] != after[dept]:
             changed[dept] = when
 
 
