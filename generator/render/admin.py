@@ -72,6 +72,11 @@ def _statement_fields(site: Site, lang: str) -> dict[str, dict]:
                     "fields": [_datetime("start", "Start", False), _datetime("end", "End", False)]},
         "embargo": {"label": "Embargo", "name": "embargo", "widget": "boolean", "required": False,
                     "hint": "Allows a date more than 24 hours ahead."},
+        "next_update": _datetime("next_update", "Next update by", False,
+                                 "When the incident's next statement is promised; shown until then, and as late "
+                                 "after it."),
+        "expires": _datetime("expires", "Expires", False,
+                             "Notices only: when the notice leaves the overview (default: 7 days after its date)."),
     }
 
 
