@@ -220,6 +220,7 @@ class PageRenderer:
             status_html=partial(self.status_html, urls.relative(path, SPRITE)),
             time_html=self.time_html,
             moment_html=self.moment_html,
+            short_html=self.short_html,
             markdown=self.markdown,
             phones=self.phones,
             info_phone=self.info_phone,
@@ -272,6 +273,12 @@ class PageRenderer:
         same_day = self.lang.local(when).date() == self.lang.local(self.snapshot.now).date()
         text = self.lang.time(when) if same_day else self.lang.short_datetime(when)
         return Markup('<time datetime="{}">{}</time>').format(clean(when.isoformat()), clean(text))
+
+    def short_html(self, when: datetime) -> Markup:
+        """A moment as `<time>`, with a short date ("14 jan. 15:13", the year when not the build's):
+        always with its date, as a page read the next day must not pass yesterday's time for today's."""
+        return Markup('<time datetime="{}">{}</time>').format(
+            clean(when.isoformat()), clean(self.lang.compact_datetime(when, self.snapshot.now)))
 
     def status_sentence(self) -> str:
         return self.lang.overall(self.snapshot.overall)
