@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
-import unicodedata
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,14 +14,11 @@ from .compute.checks import publication_warnings
 from .compute.status import BuildTimeError
 from .model import PHASES, STATUSES
 from .read import Problems
+from .read.format import slugify, statement_text, stub_text
 from .read.problems import did_you_mean, one_of
 from .terminal import status_report
 from .validate import load_site
 
-try:
-    from .read.updates import TEMPLATE_BODY
-except ImportError:  # before the reader knows the placeholder (merged from read8a)
-    TEMPLATE_BODY = "Write the statement here."
 
 
 def _load(config_file: Path):
@@ -168,18 +163,6 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-def slugify(title: str, limit: int = 40) -> str:
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
-    return slug[:limit].rstrip("-") or "update"
-
-
-def _yaml_text(value: str) -> str:
-    """A YAML double-quoted scalar: safe for any title."""
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
-
-
 @main.command()
 @click.argument("title")
 @CONFIG_OPTION
@@ -229,9 +212,9 @@ def new(title: str, config_file: Path, incident: str | None, sets: tuple[str, ..
 
     stmt_id = f"{date:%Y-%m-%d-%H%M}-{slugify(title)}"
     folder = updates_dir / f"{date:%Y}" if (updates_dir / f"{date:%Y}").is_dir() else updates_dir
-    files = {folder / f"{stmt_id}.md": _statement_text(title, date, incident, phase, departments, site)}
+    files = {folder / f"{stmt_id}.md": statement_text(title, date, incident, phase, departments, site)}
     for code in languages:
-        files[folder / f"{stmt_id}.{code}.md"] = _stub_text(title, lang, code)
+        files[folder / f"{stmt_id}.{code}.md"] = stub_text(title, lang, code)
     for path in files:
         if path.exists() or (updates_dir.is_dir() and any(updates_dir.rglob(path.name))):
             raise click.ClickException(f"{path.name} exists already: choose another title or time "
@@ -273,30 +256,6 @@ def _parse_languages(value: str | None, site) -> list[str]:
                                      f"{did_you_mean(code, site.languages[1:])}: use {one_of(site.languages[1:])}",
                                      param_hint="--translate")
     return list(dict.fromkeys(codes))
-
-
-def _statement_text(title, date, incident, phase, departments, site) -> str:
-    example = next(iter(site.departments))
-    lines = ["---", f"title: {_yaml_text(title)}", f"date: {date.isoformat()}"]
-    if incident:
-        lines.append(f"incident: {incident}")
-    if phase:
-        lines.append(f"phase: {phase}")
-    lines.append('summary: ""')
-    if departments:
-        lines += ["departments:", *(f"  {dept}: {status}" for dept, status in departments.items())]
-    else:
-        lines += ["# departments:", f"#   {example}: reduced"]
-    lines += ["# notes:", f"#   {next(iter(departments), example)}: Where to go instead, what to bring.",
-              "---", "", TEMPLATE_BODY, ""]
-    return "\n".join(lines)
-
-
-def _stub_text(title: str, source: str, target: str) -> str:
-    """A translation stub: left as it is, it counts as not translated and the statement goes out untranslated."""
-    original = f"title: {title}\n\n{TEMPLATE_BODY}".replace("-->", "-- >")
-    return (f'---\ntitle: ""\nsummary: ""\n---\n<!-- Translate into {target}: fill in title and summary '
-            f"above, write the text here and remove this comment. The {source} text:\n\n{original}\n-->\n")
 
 
 @main.command()

@@ -22,12 +22,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import SMALL_CONFIG, mkdocs_build, write_statement
+from helpers import SMALL_CONFIG, mkdocs_build, write_statement
 from generator.model import PHASES, STATUSES
 from generator.render.admin import DECAP_INTEGRITY, DECAP_VERSION
-from headers_server import serve
+from helpers import TESTS, serve_with_headers
 
-TESTS = Path(__file__).resolve().parent
 NPM_DIR = TESTS / ".npm"  # git-ignored
 CHROMIUM = Path("/usr/bin/chromium")
 WHEN = "2026-01-14T12:00:00+01:00"
@@ -159,7 +158,7 @@ def test_a_statement_written_in_the_editor_is_published(tmp_path, decap):
     errors = []
     try:
         _wait_for_port(port, server, log)
-        with serve(site) as base, sync_playwright() as playwright:
+        with serve_with_headers(site) as base, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
                                                  args=["--headless", "--no-sandbox", "--disable-gpu"])
             try:

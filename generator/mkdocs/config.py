@@ -9,7 +9,7 @@ from mkdocs.config import config_options as c
 
 class StatuspressConfig(base.Config):
     # `check` reads these without MkDocs: a new option goes into generator/read/mkdocs_yml.py's
-    # OPTIONS too (tests/test_check_config.py compares the two).
+    # OPTIONS too (tests/read/test_check_config.py compares the two).
     timezone = c.Type(str, default="UTC")
     languages = c.ListOfItems(c.Type(str), default=["en"])
     groups = c.Type(dict, default={})

@@ -28,9 +28,9 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
 from ..compute import build_time, compute
-from ..render.outputs import render_outputs
+from ..build.outputs import render_outputs
 from ..render.pages import plan_pages
-from ..render.writer import filled, slotted
+from ..build.writer import filled, slotted
 from ..validate import load_site
 from .wrap import rendered_page
 
@@ -94,7 +94,7 @@ class Preview:
     def _theme_paths(self) -> list[Path]:
         docs = self.config_file.parent / "docs"
         if self.plugin is not None and self.plugin.theme is not None:
-            docs = Path(self.plugin.theme[0].docs_dir)
+            docs = Path(self.plugin.theme.config.docs_dir)
         return [self.config_file, docs]
 
     def _updates_paths(self) -> list[Path]:
@@ -150,7 +150,7 @@ class Preview:
 
     def _read_statements(self) -> None:
         plugin = self.plugin
-        config = plugin.theme[0]
+        config = plugin.theme.config
         loaded = load_site(dict(plugin.config), site_name=config.site_name, site_url=config.site_url,
                            config_file=self.config_file, cache=self.read_cache)
         errors = [p for p in loaded.problems.sorted() if p.is_error]
@@ -198,12 +198,11 @@ class Preview:
 
     def _page(self, planned) -> bytes:
         plugin, page = self.plugin, planned.page
-        config, env, files = plugin.theme
-        theme = plugin.shells.get((page.lang, page.kind))
-        if theme is not None and slotted(page, plugin.site):
-            text = filled(planned, theme)
+        shell = plugin.theme.shells.get((page.lang, page.kind))
+        if shell is not None and slotted(page, plugin.site):
+            text = filled(planned, shell)
         else:
-            text = rendered_page(plugin, page, config, env, files, plugin.navs[page.lang])
+            text = rendered_page(plugin.theme, page)
         return text.encode("utf-8", errors="xmlcharrefreplace")
 
     def _file(self, path: str) -> tuple[int, str, bytes]:

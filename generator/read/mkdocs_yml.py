@@ -26,7 +26,7 @@ def _strings(value) -> bool:
 
 
 # generator/mkdocs/config.py's StatuspressConfig, option by option: (what MkDocs accepts as it
-# stands, the default). tests/test_check_config.py holds the two together.
+# stands, the default). tests/read/test_check_config.py holds the two together.
 OPTIONS = {
     "timezone": (_is(str), "UTC"),
     "languages": (_strings, ["en"]),

@@ -1,5 +1,7 @@
 """`statuspress init`: a new organisation's site, ready to build and publish.
 
+Rule: it writes only into the folder it is given, which must be new or empty: never over a file.
+
 The files are those in `template/`: `dot-` names become dot files (packaging tools skip
 dot files), `*.tmpl` files are filled in with `string.Template`; the rest is copied as is.
 The result builds at once: placeholder departments, an empty `updates/`, an about page

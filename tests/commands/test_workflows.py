@@ -1,0 +1,70 @@
+"""The repository's publishing workflows, run for real.
+
+Each `run:` step of the GitHub Actions workflow and each `script:` line of the GitLab CI job
+runs in a clean copy of the repository, in a new virtual environment (so `pip install .`
+really installs); `uses:` steps are GitHub's own actions and are only checked by name.
+"""
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from helpers import (REPO, copy_repo, fresh_env, has_check_format, load_workflow, run_github_job,
+                              run_gitlab_job, run_shell)
+
+WORKFLOW = REPO / ".github" / "workflows" / "publish.yml"
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    return fresh_env(tmp_path_factory.mktemp("venv") / "venv")
+
+
+def test_github_workflow_is_scheduled_and_never_overlaps():
+    workflow = load_workflow(WORKFLOW)
+    assert "push" in workflow["on"]
+    assert {"cron": "*/10 * * * *"} in workflow["on"]["schedule"]
+    assert workflow["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+    assert workflow["permissions"]["pages"] == "write" and workflow["permissions"]["id-token"] == "write"
+    uses = [step.get("uses", "").split("@")[0] for job in workflow["jobs"].values() for step in job["steps"]]
+    assert "actions/upload-pages-artifact" in uses and "actions/deploy-pages" in uses
+    runs = [step["run"] for step in workflow["jobs"]["build"]["steps"] if "run" in step]
+    assert "statuspress check --format github" in runs
+    # The check comes before the build: a wrong statement stops the deploy.
+    assert runs.index("statuspress check --format github") < next(i for i, r in enumerate(runs) if "mkdocs build" in r)
+
+
+def test_github_workflow_steps_run(tmp_path, env):
+    workflow = load_workflow(WORKFLOW)
+    clone = copy_repo(tmp_path / "clone")
+    ran = run_github_job(workflow, "build", clone, env)
+    assert any("pip install" in command for command in ran)
+    upload = next(s for s in workflow["jobs"]["build"]["steps"] if s.get("uses", "").startswith("actions/upload-pages"))
+    site = clone / upload["with"]["path"]
+    assert (site / "index.html").is_file() and (site / "_headers").is_file()
+    assert (site / "admin" / "index.html").is_file() and (site / "api" / "v2" / "summary.json").is_file()
+    if has_check_format(env, clone):
+        # GitHub reads ::error file=...,line=...:: lines as annotations on the commit.
+        (clone / "updates" / "2026-11-01-0000-broken.md").write_text("---\ntitle: x\n---\n", encoding="utf-8")
+        result = run_shell("statuspress check --format github", clone, env)
+        assert result.returncode == 1 and "::error file=" in result.stdout + result.stderr
+
+
+def test_gitlab_pages_job_runs(tmp_path, env):
+    config = yaml.safe_load((REPO / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    assert config["pages"]["artifacts"]["paths"] == ["public"] and config["pages"]["resource_group"] == "pages"
+    clone = copy_repo(tmp_path / "clone")
+    run_gitlab_job(config, "pages", clone, env)
+    assert (clone / "public" / "index.html").is_file() and (clone / "public" / "_headers").is_file()
+
+
+def test_pre_commit_hook_runs_statuspress_check(tmp_path, env):
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = next(h for h in hooks if h["id"] == "statuspress-check")
+    assert hook["language"] == "python" and hook["pass_filenames"] is False and hook["files"] == "^updates/"
+    clone = copy_repo(tmp_path / "clone")
+    assert run_shell("python -m pip install -q .", clone, env).returncode == 0
+    assert run_shell(hook["entry"], clone, env).returncode == 0
+    (clone / "updates" / "2026-11-01-0000-broken.md").write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    failed = run_shell(hook["entry"], clone, env)
+    assert failed.returncode == 1 and "2026-11-01-0000-broken.md" in failed.stdout + failed.stderr
