@@ -12,7 +12,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from conftest import SMALL_CONFIG, mkdocs_build, write_statement
+from helpers import SMALL_CONFIG, epoch, mkdocs_build, write_statement
 
 NOW = "2026-01-14T12:00:00+01:00"
 OPTIONS = """\
@@ -173,7 +173,7 @@ def at(iso: str) -> datetime:
 
 
 def statuspress(*args, cwd: Path, when: str = NOW) -> subprocess.CompletedProcess:
-    from conftest import epoch
+
     script = Path(sys.executable).parent / "statuspress"
     env = {"PATH": str(script.parent), "SOURCE_DATE_EPOCH": str(epoch(when)), "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run([str(script), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
