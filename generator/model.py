@@ -87,6 +87,7 @@ class Site:
     region: str | None = None  # the country phone numbers are written for (ISO 3166 code, "BE")
     notice_days: int = 7  # how long a notice without `expires` stays on the overview
     stale_after: int = 30  # minutes after which a page open in a browser says it may be out of date
+    editor_bundle: str | None = None  # the browser editor's script, where the organisation hosts it
 
     def title(self, lang: str) -> str:
         """The site name in `lang` (the configured `site_name` when none is given)."""

@@ -440,5 +440,5 @@ def test_init_writes_placeholders_in_each_language_from_the_catalogs(tmp_path):
     assert "Emergency department" not in config and "About this site" not in (site / "docs/ar/about.md").read_text()
     # A language without our labels is refused before anything is written.
     refused = statuspress("init", str(tmp_path / "ru"), "--languages", "ru", cwd=tmp_path)
-    assert refused.returncode != 0 and "no interface translation for ru" in refused.stdout + refused.stderr
+    assert refused.returncode != 0 and "no interface translation for 'ru'" in refused.stdout + refused.stderr
     assert not (tmp_path / "ru" / "mkdocs.yml").exists()

@@ -9,13 +9,14 @@ per language, the publishing workflows, the browser editor and a pre-commit hook
 """
 from __future__ import annotations
 
-import shutil
+import os
 from pathlib import Path
 from string import Template
 
+from ..read.site import language_problem
+
 TEMPLATE = Path(__file__).resolve().parent / "template"
 PLACEHOLDER_URL = "https://status.example.org/"
-DEFAULT_REQUIREMENT = "statuspress"
 
 def N_(message: str) -> str:
     """Marks a string for the catalogs (generator/locale): `init` writes it in each chosen language."""
@@ -73,16 +74,23 @@ def _about(lang: str, site_name: str) -> str:
 
 def init_site(target: Path, site_name: str = "Status", languages: list[str] | None = None,
               timezone: str = "UTC", site_url: str = PLACEHOLDER_URL,
-              requirement: str = DEFAULT_REQUIREMENT) -> list[Path]:
-    """Write a new site into `target` (missing or empty); the files written, in order."""
-    languages = list(languages or ["en"])
-    from ..read.site import catalog_for, interface_languages
+              requirement: str = "") -> list[Path]:
+    """Write a new site into `target` (missing or empty); the files written, in order.
 
-    unsupported = [lang for lang in languages if catalog_for(lang) is None]
-    if unsupported:
-        raise InitError(f"no interface translation for {', '.join(unsupported)}: statuspress's pages can be shown "
-                        f"in {', '.join(interface_languages())} (a regional variant such as 'nl-BE' uses its "
-                        "language's); choose among those")
+    `requirement` is the text of requirements.txt after its heading: the statuspress to install,
+    pinned (see scaffold/requirement.py), with its comment.
+    """
+    languages = list(languages or ["en"])
+    # Each language names a folder (docs/<lang>/about.md): '../../x' or '/etc' wrote outside the site.
+    for lang in languages:
+        problem = language_problem(lang, require_catalog=True)
+        if problem:
+            raise InitError(f"--languages: {problem}")
+    if len(set(languages)) != len(languages):
+        raise InitError("--languages: a language is listed twice")
+    if os.path.islink(target) and not target.exists():
+        raise InitError(f"{target} is a symbolic link that leads nowhere (to '{os.readlink(target)}'): delete it "
+                        "or choose a new folder name")
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise InitError(f"{target} is not an empty folder: choose a new folder name "
                         "(statuspress init never overwrites anything)")
@@ -96,6 +104,7 @@ def init_site(target: Path, site_name: str = "Status", languages: list[str] | No
         "requirement": requirement,
     }
     target.mkdir(parents=True, exist_ok=True)
+    root = target.resolve()
     written = []
     for source in sorted(TEMPLATE.rglob("*")):
         if source.is_dir() or source.name == "__pycache__" or source.suffix == ".pyc":
@@ -103,22 +112,33 @@ def init_site(target: Path, site_name: str = "Status", languages: list[str] | No
         relative = Path(*[part.replace("dot-", ".", 1) if part.startswith("dot-") else part
                           for part in source.relative_to(TEMPLATE).parts])
         destination = target / relative
-        destination.parent.mkdir(parents=True, exist_ok=True)
         if source.suffix == ".tmpl":
             destination = destination.with_suffix("")
-            destination.write_text(Template(source.read_text(encoding="utf-8")).substitute(values),
-                                   encoding="utf-8")
+            _write_new(root, destination, Template(source.read_text(encoding="utf-8")).substitute(values).encode())
         else:
-            shutil.copyfile(source, destination)
+            _write_new(root, destination, source.read_bytes())
         written.append(destination)
     for i, lang in enumerate(languages):
         page = target / "docs" / ("" if i == 0 else lang) / "about.md"
-        page.parent.mkdir(parents=True, exist_ok=True)
-        page.write_text(_about(lang, site_name), encoding="utf-8")
+        _write_new(root, page, _about(lang, site_name).encode())
         written.append(page)
     # git keeps no empty folder; a file whose name starts with "." is never read as a statement.
     updates = target / "updates"
-    updates.mkdir(exist_ok=True)
-    (updates / ".gitkeep").write_text("", encoding="utf-8")
+    _write_new(root, updates / ".gitkeep", b"")
     written.append(updates / ".gitkeep")
     return written
+
+
+def _write_new(root: Path, path: Path, content: bytes) -> None:
+    """Write a new file at `path`, inside `root` (resolved): never through a symbolic link, never
+    over an existing file, never outside the new site."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.resolve().is_relative_to(root):
+        raise InitError(f"{path.parent} leads outside {root} (a symbolic link?): statuspress init writes only "
+                        "inside the new site's folder")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except FileExistsError:
+        raise InitError(f"{path} exists already: statuspress init never overwrites anything") from None
+    with os.fdopen(fd, "wb") as file:
+        file.write(content)
