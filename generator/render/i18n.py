@@ -157,6 +157,20 @@ class Language:
         """A compact local date and time, such as "13 jan 2026 06:32"."""
         return self._combine(when, "medium", "medium")
 
+    def compact_datetime(self, when: datetime, now: datetime) -> str:
+        """A local date and time without the year when it is `now`'s ("13 jan. 18:30"), else the
+        short form with it: what a phone's line has room for."""
+        local = self.local(when)
+        if local.year != self.local(now).year:
+            return self.short_datetime(when)
+        key = (when, "compact")
+        if key not in self._formatted:
+            pattern = get_datetime_format("medium", locale=self.locale)
+            self._formatted[key] = (str(pattern).replace("'", "")
+                                    .replace("{0}", format_time(local, "short", locale=self.locale))
+                                    .replace("{1}", format_skeleton("MMMd", local, locale=self.locale)))
+        return self._formatted[key]
+
     def date(self, when: datetime) -> str:
         return format_date(self.local(when), "long", locale=self.locale)
 
