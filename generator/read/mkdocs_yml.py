@@ -37,6 +37,9 @@ OPTIONS = {
     "organisation": (_is(str, dict), None),
     "advice": (_is(list), []),
     "email_signup": (_is(str, dict), None),
+    "announce": (_is(dict), {}),
+    "websub_hub": (_is(str), None),
+    "area": (_is(str, dict), None),
     "feed_items": (_is(int), 50),
     "publish_lock_timeout": (_is(int), 600),
 }

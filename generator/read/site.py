@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from babel import Locale, UnknownLocaleError
 
-from ..model import ID_PATTERN, Advice, Department, Group, Site
+from ..model import ID_PATTERN, Advice, Channel, Department, Group, Site
 from .problems import Problems, did_you_mean, one_of
 
 
@@ -205,6 +205,9 @@ def read_site(options: dict, *, site_name: str, site_url: str | None, config_fil
     advice = _advice(options.get("advice"), languages, problems, where, locate)
     email_signup = _urls(options.get("email_signup"), languages, problems, where, locate.line("email_signup"))
 
+    channels = _channels(options.get("announce"), languages, problems, where, locate)
+    websub_hub = _hub(options.get("websub_hub"), problems, where, locate.line("websub_hub"))
+    area = _names(options.get("area"), languages, "'area'", problems, where, locate.line("area"), required=False)
     feed_items = options.get("feed_items", 50)
     if isinstance(feed_items, bool) or not isinstance(feed_items, int) or feed_items < 1:
         problems.add(where, locate.line("feed_items") or 1, f"'feed_items' is {feed_items!r}: give a whole number "
@@ -215,7 +218,8 @@ def read_site(options: dict, *, site_name: str, site_url: str | None, config_fil
         url += "/"
     site = Site(name=site_name, url=url, timezone=timezone, languages=tuple(languages),
                 departments=departments, groups=groups, titles=titles, organisation=organisation,
-                advice=advice, email_signup=email_signup, feed_items=feed_items)
+                advice=advice, email_signup=email_signup, feed_items=feed_items,
+                announce=channels, websub_hub=websub_hub, area=area)
     return (None if problems.errors else site), problems
 
 
@@ -264,3 +268,80 @@ def _urls(value, languages, problems, where, line) -> dict[str, str]:
             problems.add(where, line, f"'email_signup' for '{lang}' is '{url}', not a web address: give the full "
                                       "address of the sign-up page, starting with https://")
     return urls
+
+
+# An environment variable's name as workflow secrets are named: the Apprise URL itself carries
+# passwords and tokens, so the repository names where it is, never what it is.
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
+CHANNEL_KEYS = ("env", "languages", "name", "follow")
+
+
+def _channels(value, languages, problems, where, locate) -> tuple[Channel, ...]:
+    """`announce`: {channel id: {env: SECRET_NAME, languages: [...], name: ..., follow: ...}}."""
+    if not value:
+        return ()
+    example = f"{{mastodon: {{env: MASTODON_URL, languages: [{languages[0]}]}}}}"
+    if not isinstance(value, dict):
+        problems.add(where, locate.line("announce"), f"'announce' must name channels, such as {example}")
+        return ()
+    result = []
+    for channel_id, spec in value.items():
+        channel_id = str(channel_id)
+        line = locate.line("announce", channel_id)
+        if not ID_PATTERN.match(channel_id):
+            problems.add(where, line, f"channel id '{channel_id}' must be lower-case letters, digits and '-'")
+        if not isinstance(spec, dict):
+            problems.add(where, line, f"channel '{channel_id}' needs at least 'env: NAME_OF_THE_SECRET'")
+            continue
+        for key in spec:
+            if key not in CHANNEL_KEYS:
+                problems.add(where, locate.line("announce", channel_id, key),
+                             f"unknown key '{key}' in channel '{channel_id}'{did_you_mean(key, CHANNEL_KEYS)}: "
+                             f"allowed keys are {one_of(CHANNEL_KEYS)}")
+        env = spec.get("env")
+        env_line = locate.line("announce", channel_id, "env")
+        if not isinstance(env, str) or not env.strip():
+            problems.add(where, env_line, f"channel '{channel_id}' needs 'env:', the name of the environment "
+                                          "variable (a workflow secret) that holds its Apprise URL, such as "
+                                          f"{channel_id.upper().replace('-', '_')}_URL")
+            continue
+        if not _ENV_NAME.match(env):
+            # Whatever it is, it is not a name: when it holds '://' it is very likely the secret itself.
+            problems.add(where, env_line, f"channel '{channel_id}': 'env' must be the NAME of an environment "
+                                          "variable, such as MASTODON_URL, not an address: put the Apprise URL in "
+                                          "a workflow secret of that name (it holds a password or token, which "
+                                          "must never be in the repository)")
+            continue
+        wanted = spec.get("languages", list(languages))
+        if isinstance(wanted, str):
+            wanted = [wanted]
+        codes = []
+        for code in wanted if isinstance(wanted, list) else [wanted]:
+            if str(code) not in languages:
+                problems.add(where, locate.line("announce", channel_id, "languages"),
+                             f"channel '{channel_id}' has the language '{code}', which is not one of the site's "
+                             f"languages{did_you_mean(str(code), languages)}: use {one_of(languages)}")
+            else:
+                codes.append(str(code))
+        follow = _names(spec.get("follow"), languages, f"channel '{channel_id}' follow", problems, where,
+                        locate.line("announce", channel_id, "follow"), required=False)
+        for lang, url in follow.items():
+            if not re.match(r"^(https?://[^\s/]+|mailto:\S+@\S+)", url):
+                problems.add(where, locate.line("announce", channel_id, "follow"),
+                             f"channel '{channel_id}': 'follow' for '{lang}' is '{url}', not an address people can "
+                             "open: give the full address of the account or sign-up page, starting with https://")
+        name = _names(spec.get("name"), languages, f"channel '{channel_id}' name", problems, where,
+                      locate.line("announce", channel_id, "name"), required=False)
+        result.append(Channel(id=channel_id, env=env, languages=tuple(dict.fromkeys(codes)), name=name,
+                              follow=follow))
+    return tuple(result)
+
+
+def _hub(value, problems, where, line) -> str | None:
+    if value is None:
+        return None
+    if not re.match(r"^https?://[^\s/]+\S*\Z", value.strip()):
+        problems.add(where, line, f"'websub_hub' is '{value}', not a web address: give the hub's full address, "
+                                  "such as https://pubsubhubbub.appspot.com/")
+        return None
+    return value.strip()

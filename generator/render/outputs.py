@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from ..compute import Snapshot
-from . import api, badges, calendar, feeds, icons
+from . import api, badges, calendar, cap, feeds, icons, published
 from .i18n import Language
 
-RENDERERS = (feeds, api, calendar, badges, icons)
+RENDERERS = (feeds, api, calendar, badges, icons, cap, published)
 
 
 def render_outputs(snapshot: Snapshot, languages: dict[str, Language]) -> dict[str, bytes]:
