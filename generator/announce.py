@@ -29,9 +29,6 @@ from .render.announcement import Message, News, message, news
 from .render.i18n import Language
 from .render.published import PATH as PUBLISHED_PATH
 
-# Secrets given to a workflow as one JSON object (GitHub: `${{ toJSON(secrets) }}`), so that a new
-# channel needs a secret and a line in mkdocs.yml, not an edit of the workflow too.
-SECRETS_VARIABLE = "STATUSPRESS_SECRETS"
 TIMEOUT = 20  # seconds for one request: a hung service must not hold the run for ever
 
 
@@ -69,13 +66,8 @@ def read_record(source: str, timeout: float = TIMEOUT) -> list[dict]:
 
 
 def channel_url(channel: Channel, environ=os.environ) -> str | None:
-    """The channel's Apprise URL from its environment variable (or the workflow's secrets object)."""
+    """The channel's Apprise URL from its environment variable; None when it is unset or empty."""
     value = environ.get(channel.env)
-    if not value and environ.get(SECRETS_VARIABLE):
-        try:
-            value = json.loads(environ[SECRETS_VARIABLE]).get(channel.env)
-        except (ValueError, AttributeError):
-            value = None
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 

@@ -358,6 +358,10 @@ def announce(config_file: Path, since: str | None, current: Path | None, save_si
 
     site, statements, _ = _load_or_exit(config_file)
     report = Report(click.echo, github=os.environ.get("GITHUB_ACTIONS") == "true")
+    if not site.announce and not site.websub_hub:
+        # The workflows run this at every deploy: a site that announces nothing asks nothing of the network.
+        click.echo("No 'announce' channels and no 'websub_hub' in mkdocs.yml: nothing to announce.")
+        return
     source = since or (site.url + PUBLISHED_PATH if site.url else None)
     previous = None
     if source is None:
