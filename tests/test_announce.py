@@ -355,3 +355,31 @@ def test_a_dry_run_fits_each_message_to_its_service(small_site):
     last_word = text.partition("…")[0].split()[-1]
     assert last_word in long_summary.split()  # whole, not cut inside
     assert "s3cr3t" not in result.stdout + result.stderr
+
+
+def test_every_mistake_in_the_announce_set_up_is_reported_with_its_line(small_site):
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    root = small_site()
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + """\
+      websub_hub: hub.example.org
+      announce:
+        mastodon:
+          env: MASTODON_URL
+          languages: [nl, de]
+          follow: mastodon.social/@hospital
+          lang: [fr]
+        telegram: {}
+""", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "-f", str(config)], env={"SOURCE_DATE_EPOCH": str(epoch(T1))})
+    assert result.exit_code == 1
+    lines = [line.split("mkdocs.yml:", 1)[1] for line in result.output.splitlines() if "mkdocs.yml:" in line]
+    assert [line.split(":", 1)[0] for line in lines] == ["22", "26", "27", "28", "29"]
+    assert "'websub_hub' is 'hub.example.org', not a web address" in lines[0]
+    assert "channel 'mastodon' has the language 'de', which is not one of the site's languages" in lines[1]
+    assert "'follow' for 'nl' is 'mastodon.social/@hospital', not an address people can open" in lines[2]
+    assert "unknown key 'lang' in channel 'mastodon' (did you mean 'languages'?)" in lines[3]
+    assert "channel 'telegram' needs 'env:', the name of the environment variable" in lines[4]

@@ -169,19 +169,10 @@ def read_site(options: dict, *, site_name: str, site_url: str | None, config_fil
     if not raw_departments:
         problems.add(where, locate.line(), "no 'departments' in the statuspress block: list at least one")
     for dept_id, spec in raw_departments.items():
-        line = locate.line("departments", dept_id)
         dept_id = str(dept_id)
-        if not ID_PATTERN.match(dept_id):
-            problems.add(where, line, f"department id '{dept_id}' must be lower-case letters, digits and '-'")
-        if not isinstance(spec, dict):
-            problems.add(where, line, f"department '{dept_id}' needs at least 'name: {{{languages[0]}: ...}}'")
+        if not _entry(problems, where, locate, "departments", dept_id, spec, "department", DEPARTMENT_KEYS,
+                      f"name: {{{languages[0]}: ...}}"):
             continue
-        for key in spec:
-            if key not in ("name", "description", "group", "phone"):
-                problems.add(where, locate.line("departments", dept_id, key),
-                             f"unknown key '{key}' in department '{dept_id}'"
-                             f"{did_you_mean(key, ('name', 'description', 'group', 'phone'))}: allowed keys are "
-                             "'name', 'description', 'group', 'phone'")
         group = spec.get("group")
         if group is not None and str(group) not in groups:
             problems.add(where, locate.line("departments", dept_id, "group"),
@@ -221,6 +212,26 @@ def read_site(options: dict, *, site_name: str, site_url: str | None, config_fil
                 advice=advice, email_signup=email_signup, feed_items=feed_items,
                 announce=channels, websub_hub=websub_hub, area=area)
     return (None if problems.errors else site), problems
+
+
+DEPARTMENT_KEYS = ("name", "description", "group", "phone")
+
+
+def _entry(problems, where, locate, section: str, entry_id: str, spec, kind: str, keys, needs: str) -> bool:
+    """An entry of `section` keyed by an id (a department, a channel): its id, its shape, its keys.
+    False when it is not a mapping, and nothing more can be read from it."""
+    line = locate.line(section, entry_id)
+    if not ID_PATTERN.match(entry_id):
+        problems.add(where, line, f"{kind} id '{entry_id}' must be lower-case letters, digits and '-'")
+    if not isinstance(spec, dict):
+        problems.add(where, line, f"{kind} '{entry_id}' needs at least '{needs}'")
+        return False
+    for key in spec:
+        if key not in keys:
+            problems.add(where, locate.line(section, entry_id, key),
+                         f"unknown key '{key}' in {kind} '{entry_id}'{did_you_mean(key, keys)}: allowed keys are "
+                         f"{one_of(keys)}")
+    return True
 
 
 # A number a patient may dial: digits, spaces, and + - . ( ) / as people write them.
@@ -287,17 +298,9 @@ def _channels(value, languages, problems, where, locate) -> tuple[Channel, ...]:
     result = []
     for channel_id, spec in value.items():
         channel_id = str(channel_id)
-        line = locate.line("announce", channel_id)
-        if not ID_PATTERN.match(channel_id):
-            problems.add(where, line, f"channel id '{channel_id}' must be lower-case letters, digits and '-'")
-        if not isinstance(spec, dict):
-            problems.add(where, line, f"channel '{channel_id}' needs at least 'env: NAME_OF_THE_SECRET'")
+        if not _entry(problems, where, locate, "announce", channel_id, spec, "channel", CHANNEL_KEYS,
+                      "env: NAME_OF_THE_SECRET"):
             continue
-        for key in spec:
-            if key not in CHANNEL_KEYS:
-                problems.add(where, locate.line("announce", channel_id, key),
-                             f"unknown key '{key}' in channel '{channel_id}'{did_you_mean(key, CHANNEL_KEYS)}: "
-                             f"allowed keys are {one_of(CHANNEL_KEYS)}")
         env = spec.get("env")
         env_line = locate.line("announce", channel_id, "env")
         if not isinstance(env, str) or not env.strip():
