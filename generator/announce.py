@@ -25,7 +25,7 @@ from typing import Callable
 from .compute.status import Snapshot
 from .model import Channel, Site
 from .render import urls
-from .render.announcement import Message, News, message, news
+from .render.announcement import Message, News, cut_at_word, message, news
 from .render.i18n import Language
 from .render.published import PATH as PUBLISHED_PATH
 
@@ -203,6 +203,8 @@ def announce(snapshot: Snapshot, languages: dict[str, Language], previous: list[
         for msg in messages_for(snapshot, items, languages, channel):
             limit = target.limit
             title = msg.title if target.separate_title else ""
+            if title and len(title) > target.plugin.title_maxlen:  # e-mail subjects: 250 in Apprise
+                title = cut_at_word(title, target.plugin.title_maxlen)
             if title and getattr(target.plugin, "overflow_amalgamate_title", False) and limit:
                 limit -= len(title)
             body = msg.text(limit, with_title=not target.separate_title)

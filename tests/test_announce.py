@@ -23,7 +23,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from conftest import SMALL_CONFIG, epoch, mkdocs_build, write_statement
+from conftest import epoch, mkdocs_build, write_statement
 
 from generator.render.announcement import Message, cut_at_word
 

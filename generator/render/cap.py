@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
@@ -25,7 +25,7 @@ from ..compute.status import Incident, Snapshot
 from ..model import Statement, worst
 from . import urls
 from .announcement import status_words
-from .feeds import XML_LANG, _Language, feed_time, identifier, summary
+from .feeds import _Language, feed_time, identifier, summary
 from .i18n import N_, Language
 from .markdown import render_markdown, text_content
 from .text import clean, clean_line, truncate
