@@ -197,8 +197,14 @@ def announce(snapshot: Snapshot, languages: dict[str, Language], previous: list[
         channel = target.channel
         if target.plugin is None:
             outcome.skipped.append(channel.id)
-            report.warning(f"channel '{channel.id}': {target.problem}; nothing sent to it")
-            if send:
+            if not send:
+                report.warning(f"channel '{channel.id}': {target.problem}")
+            else:
+                # Statements that will never reach it: an error, with the fix (the workflow maps each
+                # secret to its variable by name).
+                report.error(f"channel '{channel.id}': {target.problem}; nothing sent to it. Create the secret "
+                             f"{channel.env} and, in the workflow's announce step, the line "
+                             f"'{channel.env}: ${{{{ secrets.{channel.env} }}}}'")
                 continue
         for msg in messages_for(snapshot, items, languages, channel):
             limit = target.limit

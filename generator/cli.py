@@ -402,7 +402,7 @@ def announce(config_file: Path, since: str | None, current: Path | None, save_si
     languages = {code: Language(code, site.timezone) for code in site.languages}
     outcome = run(snapshot, languages, previous, current_entries, send=send, report=report,
                   attempts=attempts, backoff=backoff)
-    sys.exit(1 if outcome.failed else 0)
+    sys.exit(1 if outcome.failed or (send and outcome.skipped) else 0)
 
 
 @main.command()

@@ -383,3 +383,18 @@ def test_every_mistake_in_the_announce_set_up_is_reported_with_its_line(small_si
     assert "'follow' for 'nl' is 'mastodon.social/@hospital', not an address people can open" in lines[2]
     assert "unknown key 'lang' in channel 'mastodon' (did you mean 'languages'?)" in lines[3]
     assert "channel 'telegram' needs 'env:', the name of the environment variable" in lines[4]
+
+
+def test_a_channel_whose_secret_is_missing_is_an_error_that_says_how_to_fix_it(site, services):
+    endpoint, mailbox, _ = services
+    live = build(site, "site0", T0)
+    write_statement(site / "updates", "2026-01-13-0632-spoed.md", NEW)
+    deployed = build(site, "site1", T1)
+    env = environment(services, T1)
+    del env["PRESS_MAIL_URL"]
+    result = announce(site, env, "--since", str(live), "--current", str(deployed), "--send", "--attempts", "1")
+    assert result.returncode == 1
+    assert "::error title=statuspress announce::channel 'press': the environment variable PRESS_MAIL_URL is not " \
+           "set here; nothing sent to it. Create the secret PRESS_MAIL_URL and, in the workflow's announce step, " \
+           "the line 'PRESS_MAIL_URL: ${{ secrets.PRESS_MAIL_URL }}'" in result.stdout
+    assert len(json_messages(endpoint)) == 2 and mailbox.messages == []  # the others went on
