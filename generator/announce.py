@@ -38,6 +38,11 @@ class RecordError(Exception):
 
 def read_record(source: str, timeout: float = TIMEOUT) -> list[dict]:
     """The entries of a published.json: a file, a URL of one, or a site's address."""
+    return parse_record(*fetch_record(source, timeout))
+
+
+def fetch_record(source: str, timeout: float = TIMEOUT) -> tuple[bytes, str]:
+    """(the bytes of a published.json, where they came from); RecordError when they cannot be had."""
     if "://" in source:
         url = source if source.endswith(".json") else source.rstrip("/") + "/" + PUBLISHED_PATH
         try:
@@ -55,6 +60,10 @@ def read_record(source: str, timeout: float = TIMEOUT) -> list[dict]:
         except OSError as exc:
             raise RecordError(f"{source} could not be read ({exc.strerror or exc})") from None
         where = source
+    return data, where
+
+
+def parse_record(data: bytes, where: str) -> list[dict]:
     try:
         document = json.loads(data)
         entries = document["statements"]

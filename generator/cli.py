@@ -352,9 +352,10 @@ def announce(config_file: Path, since: str | None, current: Path | None, save_si
     """
     import os
 
-    from .announce import RecordError, Report, announce as run, read_record
+    from .announce import RecordError, Report, announce as run, fetch_record, parse_record, read_record
     from .render.i18n import Language
-    from .render.published import PATH as PUBLISHED_PATH, entries
+    from .compute.published import entries
+    from .render.published import PATH as PUBLISHED_PATH
 
     site, statements, _ = _load_or_exit(config_file)
     report = Report(click.echo, github=os.environ.get("GITHUB_ACTIONS") == "true")
@@ -363,12 +364,13 @@ def announce(config_file: Path, since: str | None, current: Path | None, save_si
         click.echo("No 'announce' channels and no 'websub_hub' in mkdocs.yml: nothing to announce.")
         return
     source = since or (site.url + PUBLISHED_PATH if site.url else None)
-    previous = None
+    previous = record = None
     if source is None:
         report.warning("no --since and no site_url: there is no record of the previous deploy")
     else:
         try:
-            previous = read_record(source)
+            record = fetch_record(source)
+            previous = parse_record(*record)
         except RecordError as exc:
             report.warning(f"no record of the previous deploy: {exc}")
     if save_since is not None:
@@ -377,8 +379,7 @@ def announce(config_file: Path, since: str | None, current: Path | None, save_si
             report.warning(f"{save_since} not written; the announce after the deploy will send nothing")
             return
         save_since.parent.mkdir(parents=True, exist_ok=True)
-        save_since.write_text(json.dumps({"statements": previous}, ensure_ascii=False, indent=1) + "\n",
-                              encoding="utf-8")
+        save_since.write_bytes(record[0])  # as the live site had it
         click.echo(f"saved what was public ({len(previous)} entries) into {save_since}")
         return
     if previous is None:
@@ -398,7 +399,7 @@ def announce(config_file: Path, since: str | None, current: Path | None, save_si
             raise click.ClickException(str(exc))
     else:
         report.warning(f"{current} not found: announcing what is public now, as computed from the statements")
-        current_entries = entries(snapshot)
+        current_entries = entries(snapshot.statements)
     languages = {code: Language(code, site.timezone) for code in site.languages}
     outcome = run(snapshot, languages, previous, current_entries, send=send, report=report,
                   attempts=attempts, backoff=backoff)

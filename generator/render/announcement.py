@@ -6,6 +6,7 @@ generator/announce.py's.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from ..compute.status import Snapshot
 from ..model import Statement
@@ -27,16 +28,17 @@ class News:
 
 def news(snapshot: Snapshot, previous: list[dict], current: list[dict]) -> list[News]:
     """What is public in `current` and was not in `previous` (both published.json's entries), oldest
-    first; and each statement public in both whose digest changed and that states `corrected`.
+    first; and each statement public in both that has a correction it did not have then (a newer
+    `corrected` date in any of its languages).
 
     Only statements of the snapshot count: `current` is the deployed build's list, so a statement
     released since that build (by the clock) is left for the next run, which deploys it first.
     """
     before_ids = {entry["id"] for entry in previous}
-    before = {(entry["id"], entry["language"]): entry["sha256"] for entry in previous}
+    before = {(entry["id"], entry["language"]): entry for entry in previous}
     now_ids = {entry["id"] for entry in current}
-    changed = {entry["id"] for entry in current
-               if (entry["id"], entry["language"]) in before and before[entry["id"], entry["language"]] != entry["sha256"]}
+    changed = {entry["id"] for entry in current if (entry["id"], entry["language"]) in before
+               and _newer(entry.get("corrected"), before[entry["id"], entry["language"]].get("corrected"))}
     result = []
     for statement in snapshot.statements:
         if statement.id not in now_ids:
@@ -46,6 +48,16 @@ def news(snapshot: Snapshot, previous: list[dict], current: list[dict]) -> list[
         elif statement.id in changed and _correction(statement) is not None:
             result.append(News(statement, correction=True))
     return result
+
+
+def _newer(corrected: str | None, before: str | None) -> bool:
+    """Whether correction date `corrected` (ISO 8601, or None) is later than `before`."""
+    if not isinstance(corrected, str):
+        return False
+    try:
+        return before is None or datetime.fromisoformat(corrected) > datetime.fromisoformat(before)
+    except (TypeError, ValueError):
+        return corrected != before
 
 
 def _correction(statement: Statement, lang: str | None = None):
