@@ -33,7 +33,9 @@ def _digest(statement: Statement, text: Text) -> str:
               "departments": dict(statement.departments),
               "planned": [_moment(planned.start), _moment(planned.end)] if planned else None}
     canonical = json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    # surrogatepass: a lone surrogate pasted into a statement is dropped from every output, but the
+    # digest is of what the reader read, and must not fail on it (the fuzz tests found one).
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _correction_date(statement: Statement, text: Text) -> str | None:
