@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-import unicodedata
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,14 +15,11 @@ from .compute.checks import publication_warnings
 from .compute.status import BuildTimeError
 from .model import PHASES, STATUSES
 from .read import Problems
+from .read.format import slugify, statement_text, stub_text
 from .read.problems import did_you_mean, one_of
 from .terminal import status_report
 from .validate import load_site
 
-try:
-    from .read.updates import TEMPLATE_BODY
-except ImportError:  # before the reader knows the placeholder (merged from read8a)
-    TEMPLATE_BODY = "Write the statement here."
 
 
 def _load(config_file: Path):
@@ -49,7 +45,14 @@ def _load(config_file: Path):
         if plugin is None:
             raise click.ClickException(f"{config_file}: the 'statuspress' plugin is not listed under 'plugins'")
         options = dict(plugin.config)
-    loaded = load_site(options, site_name=config.site_name, site_url=config.site_url, config_file=config_file)
+    from .read.site import SiteUrlError, site_url_from_environment
+
+    try:
+        site_url = site_url_from_environment(config.site_url)
+    except SiteUrlError as exc:
+        raise click.ClickException(str(exc)) from None
+    loaded = load_site(options, site_name=config.site_name, site_url=site_url, config_file=config_file,
+                       site_dir=config.site_dir, docs_dir=config.docs_dir)
     return loaded.site, loaded.statements, loaded.problems, loaded.updates_dir
 
 
@@ -168,18 +171,6 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-def slugify(title: str, limit: int = 40) -> str:
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
-    return slug[:limit].rstrip("-") or "update"
-
-
-def _yaml_text(value: str) -> str:
-    """A YAML double-quoted scalar: safe for any title."""
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
-
-
 @main.command()
 @click.argument("title")
 @CONFIG_OPTION
@@ -229,9 +220,9 @@ def new(title: str, config_file: Path, incident: str | None, sets: tuple[str, ..
 
     stmt_id = f"{date:%Y-%m-%d-%H%M}-{slugify(title)}"
     folder = updates_dir / f"{date:%Y}" if (updates_dir / f"{date:%Y}").is_dir() else updates_dir
-    files = {folder / f"{stmt_id}.md": _statement_text(title, date, incident, phase, departments, site)}
+    files = {folder / f"{stmt_id}.md": statement_text(title, date, incident, phase, departments, site)}
     for code in languages:
-        files[folder / f"{stmt_id}.{code}.md"] = _stub_text(title, lang, code)
+        files[folder / f"{stmt_id}.{code}.md"] = stub_text(title, lang, code)
     for path in files:
         if path.exists() or (updates_dir.is_dir() and any(updates_dir.rglob(path.name))):
             raise click.ClickException(f"{path.name} exists already: choose another title or time "
@@ -275,30 +266,6 @@ def _parse_languages(value: str | None, site) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
-def _statement_text(title, date, incident, phase, departments, site) -> str:
-    example = next(iter(site.departments))
-    lines = ["---", f"title: {_yaml_text(title)}", f"date: {date.isoformat()}"]
-    if incident:
-        lines.append(f"incident: {incident}")
-    if phase:
-        lines.append(f"phase: {phase}")
-    lines.append('summary: ""')
-    if departments:
-        lines += ["departments:", *(f"  {dept}: {status}" for dept, status in departments.items())]
-    else:
-        lines += ["# departments:", f"#   {example}: reduced"]
-    lines += ["# notes:", f"#   {next(iter(departments), example)}: Where to go instead, what to bring.",
-              "---", "", TEMPLATE_BODY, ""]
-    return "\n".join(lines)
-
-
-def _stub_text(title: str, source: str, target: str) -> str:
-    """A translation stub: left as it is, it counts as not translated and the statement goes out untranslated."""
-    original = f"title: {title}\n\n{TEMPLATE_BODY}".replace("-->", "-- >")
-    return (f'---\ntitle: ""\nsummary: ""\n---\n<!-- Translate into {target}: fill in title and summary '
-            f"above, write the text here and remove this comment. The {source} text:\n\n{original}\n-->\n")
-
-
 @main.command()
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--name", "site_name", default="Status", show_default=True, help="The site's name (site_name).")
@@ -307,11 +274,13 @@ def _stub_text(title: str, source: str, target: str) -> str:
 @click.option("--timezone", default="UTC", show_default=True, help="IANA time zone, such as Europe/Brussels.")
 @click.option("--site-url", default=None, help="Where the site will be published (a placeholder by default).")
 @click.option("--requirement", default=None,
-              help="What the publishing workflows pip-install to get statuspress (default: statuspress).")
+              help="What the publishing workflows pip-install to get statuspress (default: the statuspress "
+                   "running init, pinned: a git URL at its commit, or statuspress==VERSION).")
 def init(directory: Path, site_name: str, languages: str, timezone: str, site_url: str | None,
          requirement: str | None):
     """Start a new, empty status site in DIRECTORY (which must not exist or be empty)."""
-    from .scaffold import DEFAULT_REQUIREMENT, PLACEHOLDER_URL, InitError, init_site
+    from .scaffold import PLACEHOLDER_URL, InitError, init_site
+    from .scaffold.requirement import installed_requirement
 
     codes = [code.strip() for code in languages.split(",") if code.strip()]
     try:
@@ -319,13 +288,20 @@ def init(directory: Path, site_name: str, languages: str, timezone: str, site_ur
     except (KeyError, ValueError):
         raise click.BadParameter(f"'{timezone}' is not an IANA time zone such as Europe/Brussels",
                                  param_hint="--timezone")
+    pinned = None if requirement else installed_requirement()
+    text = requirement if requirement else "\n".join(filter(None, [pinned.comment, pinned.line]))
     try:
         init_site(directory, site_name=site_name, languages=codes, timezone=timezone,
-                  site_url=site_url or PLACEHOLDER_URL, requirement=requirement or DEFAULT_REQUIREMENT)
+                  site_url=site_url or PLACEHOLDER_URL, requirement=text)
     except InitError as exc:
         raise click.ClickException(str(exc))
-    click.echo(f"created a new status site in {directory}\n"
-               f"next: cd {directory} && statuspress serve   (then edit mkdocs.yml: site_url, departments)")
+    click.echo(f"created a new status site in {directory}")
+    if pinned is not None:
+        click.echo(f"requirements.txt: {pinned.line or '(no installable statuspress: see below)'}")
+        if pinned.advice:
+            click.echo(("before the first push: " if not pinned.line else "note: ") + pinned.advice,
+                       err=not pinned.line)
+    click.echo(f"next: cd {directory} && statuspress serve   (then edit mkdocs.yml: site_url, departments)")
 
 
 @main.command()
@@ -423,6 +399,58 @@ def serve(config_file: Path, dev_addr: str):
     if not host or not port.isdigit():
         raise click.BadParameter("give an address such as 127.0.0.1:8000", param_hint="--dev-addr")
     run(config_file, host, int(port))
+
+
+@main.command()
+@click.option("--format", "output", type=click.Choice(["netlify", "nginx", "apache", "caddy", "s3"]),
+              required=True, help="netlify (also Cloudflare Pages: the _headers file), nginx, apache "
+                                  "(.htaccess), caddy (Caddyfile) or s3 (aws CLI and CloudFront policies).")
+@click.option("--site-dir", type=click.Path(path_type=Path), default=None,
+              help="A built site: its own policies (with its script hashes) and, for netlify, its tree.")
+def headers(output: str, site_dir: Path | None):
+    """Print the cache, CORS and security headers of `_headers` for another server."""
+    from .render.headers import server_rules
+
+    try:
+        click.echo(server_rules(output, site_dir), nl=False)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command()
+@click.argument("urls", nargs=-1, required=True, metavar="URL...")
+@click.option("--expect", "site_dir", type=click.Path(path_type=Path), default=None,
+              help="The site_dir of the build just made: each copy must serve that build (or a newer one).")
+@click.option("--wait", type=click.FloatRange(0, 3600), default=0, show_default=True, metavar="SECONDS",
+              help="Keep asking a copy that is not current yet, up to this long (a deploy takes a while to "
+                   "reach a CDN).")
+@click.option("--max-age", type=click.FloatRange(1), default=30, show_default=True, metavar="MINUTES",
+              help="Without --expect: a copy whose page was generated longer ago than this is stale.")
+@click.option("--strict", is_flag=True, help="Fail on missing cache, CORS or security headers too.")
+def doctor(urls: tuple[str, ...], site_dir: Path | None, wait: float, max_age: float, strict: bool):
+    """Check each live copy of the site: reachable, same build, how old, headers served; exit 1 if any
+    copy is unreachable, stale or diverging."""
+    from . import doctor as checks
+
+    expected = None
+    if site_dir is not None:
+        try:
+            expected = checks.local_build(site_dir)
+        except (FileNotFoundError, ValueError) as exc:
+            raise click.ClickException(str(exc)) from None
+    for url in urls:
+        if not re.match(r"^https?://", url):
+            raise click.BadParameter(f"'{url}' is not an address such as https://status.example.org/",
+                                     param_hint="URL")
+    verdicts = checks.check(list(urls), expected, wait, max_age)
+    for verdict in verdicts:
+        click.echo(checks.report(verdict))
+    failed = [v for v in verdicts if v.failed(strict)]
+    if failed:
+        click.echo(f"\n{len(failed)} of {len(verdicts)} copies not as they should be: "
+                   + ", ".join(f"{v.copy.url} ({v.state if v.state != 'current' else 'headers missing'})"
+                               for v in failed), err=True)
+    sys.exit(1 if failed else 0)
 
 
 if __name__ == "__main__":

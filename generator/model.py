@@ -95,6 +95,7 @@ class Site:
     advice: tuple[Advice, ...] = ()
     email_signup: dict[str, str] = field(default_factory=dict)  # URL per language
     feed_items: int = 50  # the newest statements each feed carries
+    editor_bundle: str | None = None  # the browser editor's script, where the organisation hosts it
     announce: tuple[Channel, ...] = ()
     websub_hub: str | None = None  # a WebSub hub's address: feeds name it, announce pings it
     area: dict[str, str] = field(default_factory=dict)  # what CAP alerts cover, in words, per language

@@ -1,71 +1,17 @@
-"""Shared test helpers: build real sites with the real `mkdocs` command and read them back."""
+"""The tests' fixtures (their helpers are in helpers.py), and CI's rule that a skip fails."""
 from __future__ import annotations
 
-import hashlib
 import os
+import shutil
 import subprocess
-import sys
-import textwrap
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+# Also importable from here, for tests written before helpers.py: import them from helpers.
+from helpers import REPO, SMALL_CONFIG, epoch, mkdocs_build, tree_digest, write_statement  # noqa: F401
 
-
-def epoch(iso: str) -> int:
-    """SOURCE_DATE_EPOCH for an ISO 8601 moment with offset."""
-    return int(datetime.fromisoformat(iso).timestamp())
-
-
-def mkdocs_build(config_file: Path, site_dir: Path, when: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    env.pop("SOURCE_DATE_EPOCH", None)
-    if when:
-        env["SOURCE_DATE_EPOCH"] = str(epoch(when))
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_file), "-d", str(site_dir)],
-        capture_output=True, text=True, env=env, cwd=config_file.parent,
-    )
-
-
-def tree_digest(root: Path) -> dict[str, str]:
-    """Every file under `root` with the hash of its bytes."""
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-SMALL_CONFIG = """\
-site_name: Test Hospital
-site_url: https://status.example.org/
-theme:
-  name: material
-  font: false
-plugins:
-  - statuspress:
-      timezone: Europe/Brussels
-      languages: {languages}
-      groups:
-        north: {{nl: Noord, fr: Nord, en: North}}
-      departments:
-        emergency:
-          group: north
-          name: {{nl: Spoed, fr: Urgences, en: Emergency}}
-          phone: "+32 3 000 00 00"
-        lab:
-          group: north
-          name: {{nl: Labo, fr: Labo, en: Lab}}
-        registration:
-          name: {{nl: Inschrijving, fr: Inscription, en: Registration}}
-"""
-
-
-def write_statement(updates: Path, name: str, text: str) -> Path:
-    path = updates / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return path
+VNU_CACHE = REPO / "tests" / ".cache" / "vnu"
 
 
 @pytest.fixture
@@ -79,6 +25,23 @@ def small_site(tmp_path):
                                          encoding="utf-8")
         return root
     return make
+
+
+@pytest.fixture(scope="module")
+def vnu() -> Path:
+    """The Nu HTML checker's jar: vnu-jar from npm (the current checker, run offline with the
+    installed Java), installed once into tests/.cache/vnu/, which git ignores."""
+    jar = VNU_CACHE / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    if not jar.exists():
+        if not shutil.which("npm"):
+            pytest.skip("the Nu HTML checker is installed with npm, which is not here")
+        VNU_CACHE.mkdir(parents=True, exist_ok=True)
+        result = subprocess.run(["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix",
+                                 str(VNU_CACHE), "vnu-jar"], capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0 and jar.exists(), result.stderr
+    if not shutil.which("java"):
+        pytest.skip("the Nu HTML checker needs Java")
+    return jar
 
 
 # -- in CI, a skipped test is a failed check ----------------------------------------------------

@@ -10,22 +10,19 @@ The example site is built once per module with SOURCE_DATE_EPOCH set during the 
 """
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
 import yaml
 
-CHROMIUM = Path("/usr/bin/chromium")
+from helpers import CHROMIUM, CHROMIUM_ARGS, REPO, serve
+
 if not CHROMIUM.exists():
     pytest.skip(f"browser tests need Chromium at {CHROMIUM} (Debian package `chromium`); "
                 "it is not installed here", allow_module_level=True)
@@ -34,12 +31,8 @@ from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-REPO = Path(__file__).resolve().parent.parent
 CONFIG_FILE = REPO / "mkdocs.yml"
 EPOCH = "1768400000"  # 2026-01-14 15:13 Europe/Brussels: during the cyberattack
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-quic"]
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
     "resultTypes": ["violations"],
@@ -97,25 +90,6 @@ def build(config_file: Path, site_dir: Path) -> None:
         cwd=config_file.parent, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, f"mkdocs build failed:\n{result.stdout}\n{result.stderr}"
     assert (site_dir / "index.html").exists(), f"mkdocs build wrote no {site_dir}/index.html"
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        pass
-
-
-@contextlib.contextmanager
-def serve(directory: Path):
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)  # port 0: a free one
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 class Site:

@@ -13,9 +13,9 @@ import lxml.html
 import pytest
 from babel.dates import format_timedelta
 
-from conftest import mkdocs_build, write_statement
+from helpers import mkdocs_build, write_statement
 from generator.read import read_site
-from statements import write
+from helpers import write
 
 NOW = "2026-01-14T12:00:00+01:00"
 OPTIONS = """\
@@ -45,7 +45,7 @@ OPTIONS = """\
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    from conftest import SMALL_CONFIG
+    from helpers import SMALL_CONFIG
     root = tmp_path_factory.mktemp("patients")
     (root / "docs").mkdir()
     config = SMALL_CONFIG.format(languages="[nl, fr, en, ar]").replace(
@@ -375,7 +375,7 @@ def test_bad_options_are_reported_with_their_line(tmp_path):
 def test_a_statement_made_at_the_build_moment_keeps_its_own_offset(tmp_path):
     """Times are written once per moment and reused: the statement's "+01:00" and the generation
     time's UTC are the same instant, and each must still be written as it was given."""
-    from conftest import SMALL_CONFIG
+    from helpers import SMALL_CONFIG
     (tmp_path / "docs").mkdir()
     (tmp_path / "mkdocs.yml").write_text(SMALL_CONFIG.format(languages="[nl, en]"), encoding="utf-8")
     write_statement(tmp_path / "updates", "2026-01-14-1200-now.md", """

@@ -14,7 +14,7 @@ from importlib import metadata
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-PYTHON_FOLDERS = ("generator", "tests", "bench")
+PYTHON_FOLDERS = ("generator", "tests", "bench", "tools")
 
 
 def tracked_files() -> list[Path]:
@@ -23,8 +23,10 @@ def tracked_files() -> list[Path]:
 
 
 def python_files() -> list[Path]:
+    """The project's Python files: not those of the environments and tools the tests install
+    into hidden folders (.venv, tests/.cache, tests/.npm)."""
     return sorted(p for folder in PYTHON_FOLDERS for p in (REPO / folder).rglob("*.py")
-                  if ".venv" not in p.parts)
+                  if not any(part.startswith(".") for part in p.relative_to(REPO).parts))
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -50,7 +52,7 @@ def normalize(name: str) -> str:
 
 
 def test_every_import_is_the_standard_library_the_project_or_a_declared_dependency():
-    local = {"generator"} | {p.stem for folder in PYTHON_FOLDERS for p in (REPO / folder).rglob("*.py")}
+    local = {"generator"} | {p.stem for p in python_files()}
     providers = metadata.packages_distributions()
     declared = declared_distributions()
     undeclared = []
@@ -87,3 +89,14 @@ def test_no_file_refers_to_a_folder_outside_the_repository():
             if OUTSIDE.search(line):
                 offending.append(f"{path.relative_to(REPO)}:{number}: {line.strip()}")
     assert not offending, "\n".join(offending)
+
+
+MAX_TRACKED_BYTES = 1024 * 1024  # a clone carries every version of every file for ever
+
+
+def test_no_tracked_file_is_over_a_megabyte():
+    """A wheel, a built site or a recording committed by mistake weighs on every clone: the
+    repository holds sources, and what it needs is installed or made."""
+    large = [f"{path.relative_to(REPO)}: {path.stat().st_size:,} bytes" for path in tracked_files()
+             if path.is_file() and path.stat().st_size > MAX_TRACKED_BYTES]
+    assert not large, "\n".join(large)

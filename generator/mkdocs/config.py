@@ -9,7 +9,7 @@ from mkdocs.config import config_options as c
 
 class StatuspressConfig(base.Config):
     # `check` reads these without MkDocs: a new option goes into generator/read/mkdocs_yml.py's
-    # OPTIONS too (tests/test_check_config.py compares the two).
+    # OPTIONS too (tests/read/test_check_config.py compares the two).
     timezone = c.Type(str, default="UTC")
     languages = c.ListOfItems(c.Type(str), default=["en"])
     groups = c.Type(dict, default={})
@@ -32,5 +32,8 @@ class StatuspressConfig(base.Config):
     # Items per feed, newest first: a feed is fetched again and again, and readers keep what
     # they saw; the full history stays on the pages.
     feed_items = c.Type(int, default=50)
+    # The browser editor's script (Decap CMS), for organisations that host it themselves:
+    # an https:// address, or a path on the site such as /admin/decap-cms.js.
+    editor_bundle = c.Optional(c.Type(str))
     # Seconds a build waits for another build publishing to the same site_dir before failing.
     publish_lock_timeout = c.Type(int, default=600)

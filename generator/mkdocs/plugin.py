@@ -1,53 +1,88 @@
-"""The `statuspress` MkDocs plugin: thin glue between MkDocs events and the pipeline.
+"""The `statuspress` MkDocs plugin: MkDocs' events, calling the pipeline.
 
 read (on_config) -> compute (on_config) -> plan the pages (on_files) -> place them in
 Material: the few in the navigation, and the departments', as MkDocs pages (on_nav,
 on_page_*); the thousands of statement and incident pages from one slotted theme page per
 language and kind (on_env, see wrap.py), written by both cores (on_post_build, see
-render/writer.py). Every language is built in this one MkDocs run: each page gets its
-language's Material strings, navigation and alternates just before it is rendered.
+build/writer.py). Every language is built in this one MkDocs run: each page gets its
+language's Material strings, navigation and alternates just before it is rendered. What is
+known about Material is in material.py; the building and publishing in generator/build/.
 """
 from __future__ import annotations
 
 import html
 import logging
-import os
+import re
 import shutil
-import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, InclusionLevel
-from mkdocs.structure.nav import Navigation
-from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler, get_build_date
 
 from ..compute import build_time, compute
 from ..compute.checks import publication_warnings
-from ..read import Problems
-from ..render import csp, shell, urls
-from ..render.admin import admin_files, github_repository
-from ..render.cache import template_cache
-from ..render.headers import headers_file
+from ..read import Problems, site_dir_problems
+from ..read.problems import escaped
+from ..read.site import SiteUrlError, site_url_from_environment
+from ..build import shell
+from ..render import csp, urls
+from ..render.admin import admin_files, admin_policy, bundle_address, github_repository
+from ..cache import template_cache
+from ..render.headers import headers_file, too_many_rules
 from ..compute.status import BuildTimeError
 from ..render.i18n import Language
 from ..render.pages import RenderedPage, plan_pages
 from ..render.text import clean
-from ..render.writer import PageWriter, slotted_pages
+from ..build.files import write_file, write_files
+from ..build.publish import Publication, PublishError
+from ..build.writer import PageWriter, slotted_pages
 from ..validate import load_site
+from . import material
+from .broken import problem_showing
 from .config import StatuspressConfig
-from .theme_fixes import LANGUAGE_404, THEME_SPRITE, PatchedLoader, generated_html, not_found_context, theme_icons
-from .publish import Publication, PublishError
-from .wrap import set_page_meta, slotted_page
+from .material import (LANGUAGE_404, THEME_SPRITE, PatchedLoader, generated_html, not_found_context,
+                       set_page_meta, theme_icons)
+from .wrap import StatusPage, ThemeSetup, slotted_page
 
 log = logging.getLogger("mkdocs.plugins.statuspress")
 
-THEME_DIR = Path(__file__).resolve().parent / "theme"
-CSS = "assets/stylesheets/statuspress.css"
+
+class NoWorkflowCommands(logging.Filter):
+    """Keeps any line MkDocs prints from starting with '::' (leading spaces aside, as a GitHub Actions
+    runner reads it): such a line is a workflow command ('::error file=...::', '::add-mask::'), and a
+    title or a file name quoted in a message must not issue one. Our own problems escape their line
+    breaks already (Problem.format); this also covers MkDocs' and other plugins' messages."""
+
+    _LINE = re.compile(r"(\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029])")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "::" in message:
+            parts = self._LINE.split(message)
+            guarded = "".join(escaped(part) if i % 2 == 0 and part.lstrip().startswith("::") else part
+                              for i, part in enumerate(parts))
+            if guarded != message:
+                record.msg, record.args = guarded, ()
+        return True
+
+
+def guard_log() -> None:
+    """NoWorkflowCommands on every handler that prints MkDocs' log (its own, and the root's)."""
+    for logger in (logging.getLogger("mkdocs"), logging.getLogger()):
+        for handler in logger.handlers:
+            if not any(isinstance(f, NoWorkflowCommands) for f in handler.filters):
+                handler.addFilter(NoWorkflowCommands())
+
 
 
 class StatuspressPlugin(BasePlugin[StatuspressConfig]):
+    """The build's state between MkDocs' events. The preview (preview.py) reads `theme` (the
+    theme as the build set it up), `snapshot`, `site`, `languages` and `updates_dir`, and
+    re-plans the pages with `use_plan`."""
+
     supports_multiple_instances = False
 
     def __init__(self):
@@ -63,15 +98,35 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         self.writer = None  # writes the slotted pages, and makes feeds, API, calendar, badges
         self.slotted = []  # (lang, kind) of the slotted theme pages to make
         self.pending = None  # (HTML, JSON-LD) of the status page MkDocs is rendering
-        self.shells = {}  # (lang, kind) -> the slotted theme page
-        self.theme = None
+        self.theme = None  # a ThemeSetup, from on_env on; its `shells` are the slotted theme pages
         self.loader = None  # the theme's, which knows the icons the pages refer to
         self.script_hashes = set()  # of every page's inline scripts, for the _headers policy
         self.publication = None
 
     # -- read and compute ------------------------------------------------------
 
+    def on_startup(self, *, command, dirty):
+        self.command = command
+
     def on_config(self, config):
+        guard_log()
+        config_file = Path(config.config_file_path) if config.config_file_path else None
+        root = config_file.parent if config_file else Path.cwd()
+        # Before anything is written: a site_dir over the statements would be swapped away with them.
+        misplaced = site_dir_problems(config.site_dir, updates_dir=root / self.config.updates_dir,
+                                      docs_dir=config.docs_dir, config_file=config_file)
+        if misplaced:
+            for problem in misplaced:
+                log.error(problem.format(root))
+            raise PluginError("statuspress: the site folder would replace the statements' or the repository's "
+                              "own files; nothing was written. Choose another site_dir and build again.")
+        # A mirror's build publishes at its own address (STATUSPRESS_SITE_URL); the preview
+        # serves at its own and keeps it.
+        if getattr(self, "command", None) != "serve":
+            try:
+                config.site_url = site_url_from_environment(config.site_url)
+            except SiteUrlError as exc:
+                raise PluginError(f"statuspress: {exc}") from None
         # First of all, even for a build that will fail: wait for our turn at site_dir and
         # repair what an interrupted build may have left there.
         self.publication = Publication(config.site_dir, self.config.publish_lock_timeout)
@@ -80,8 +135,6 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         except (PublishError, OSError) as exc:
             self.publication = None
             raise PluginError(f"statuspress: {exc}") from exc
-        config_file = Path(config.config_file_path) if config.config_file_path else None
-        root = config_file.parent if config_file else Path.cwd()
         loaded = load_site(dict(self.config), site_name=config.site_name, site_url=config.site_url,
                            config_file=config_file)
         site, statements, problems = loaded.site, loaded.statements, loaded.problems
@@ -108,12 +161,10 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         for problem in Problems([*problems, *publication_warnings(self.snapshot)]).sorted():
             log.warning(problem.format(root))
         self.languages = {code: Language(code, site.timezone) for code in site.languages}
-        self._set_up_theme(config)
-        config.extra_css.append(CSS)
-        # Material's bundle serves search and the theme's optional features; without them no
-        # page needs it (and it can fall back to fetching polyfills from a third-party CDN).
-        self.material_js = bool({"search", "material/search"} & set(config.plugins)) or bool(
-            config.theme.get("features"))
+        self.theme_fallback_dir = material.add_theme(
+            config, {code: language.direction for code, language in self.languages.items()})
+        config.extra_css.append(material.CSS)
+        self.material_js = material.uses_bundle(config)
         # Build into the staging folder and publish it at the very end: a build that fails
         # half-way leaves the previous site exactly as it was.
         self.final_site_dir = config.site_dir
@@ -121,28 +172,11 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         log.info(f"statuspress: {self.final_site_dir} is replaced only once the whole build has succeeded")
         return config
 
-    def _set_up_theme(self, config) -> None:
-        dirs = config.theme.dirs
-        material = next((i for i, d in enumerate(dirs) if (Path(d) / "base.html").exists()), len(dirs))
-        dirs.insert(material, str(THEME_DIR))
-        # Material ships UI strings for most languages; for the others give it at least the
-        # right `lang` and direction, with English UI strings as its own fallback does.
-        missing = [code for code in self.languages
-                   if not any((Path(d) / "partials" / "languages" / f"{code}.html").exists() for d in dirs)]
-        if missing:
-            self.theme_fallback_dir = tempfile.mkdtemp(prefix="statuspress-theme-")
-            target = Path(self.theme_fallback_dir) / "partials" / "languages"
-            target.mkdir(parents=True)
-            for code in missing:
-                (target / f"{code}.html").write_text(
-                    '{% import "partials/languages/en.html" as fallback %}'
-                    '{% macro t(key) %}{{ {"language": "' + code + '", "direction": "'
-                    + self.languages[code].direction + '"}[key] or fallback.t(key) }}{% endmacro %}',
-                    encoding="utf-8")
-            dirs.append(self.theme_fallback_dir)
-
     def on_serve(self, server, config, builder):
         server.watch(str(self.updates_dir))
+        # MkDocs' server holds every request until a rebuild succeeds: a statement the build
+        # refuses would hang the preview, and with it the editor that could fix it.
+        server.builder = problem_showing(server.builder, Path(config.config_file_path), server.root)
         return server
 
     # -- render ----------------------------------------------------------------
@@ -162,10 +196,11 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
                 log.warning(f"docs/{page.src_uri} is replaced by the generated status page at the same address")
                 files.remove(existing)
             if page.src_uri not in slotted:
-                files.append(File.generated(config, page.src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV))
+                file = File.generated(config, page.src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
+                files.append(file)
+                StatusPage(None, file, config)  # (MkDocs makes a plain Page of a file without one)
         if not self.material_js:
-            for file in [f for f in files if f.src_uri.startswith("assets/javascripts/")]:
-                files.remove(file)
+            material.without_bundle(files)
         self._close_writer()
         # Feeds, API, calendar and badges are made on the other core meanwhile; then both write pages.
         self.writer = PageWriter(self.snapshot, config.site_dir, to_slot)
@@ -189,12 +224,15 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
             config.theme.static_templates.add(LANGUAGE_404.format(lang=code))
         # Written by us, not MkDocs: the sitemap template lists them from here.
         env.globals["statuspress_sitemap"] = {"pages": self.sitemap, "lastmod": get_build_date()}
-        self.shells = self._slotted_pages(config, env, files)
-        self.writer.start(self.shells)
-        self.theme = (config, env, files)  # for `statuspress serve`, which renders pages on request
+        # Also for `statuspress serve`, which renders pages on request.
+        self.theme = ThemeSetup(config=config, env=env, files=files, navs=self.navs,
+                                page_context=self.on_page_context, post_page=self.on_post_page,
+                                finish_slotted=self.finished_status_page)
+        self.theme.shells = self._slotted_pages()
+        self.writer.start(self.theme.shells)
         return env
 
-    def _slotted_pages(self, config, env, files) -> dict:
+    def _slotted_pages(self) -> dict:
         """The theme page of each language and kind of the slotted pages, with slots."""
         kinds = {"update": urls.update, "incident": urls.incident}
         samples = {}
@@ -205,8 +243,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
                                   description=shell.DESCRIPTION_ESCAPED)
             self.pages[sample.src_uri] = self.by_key[(kind, shell.KEY, code)] = samples[(code, kind)] = sample
         try:
-            return {slot: slotted_page(self, sample, config, env, files, self.navs[slot[0]])
-                    for slot, sample in samples.items()}
+            return {slot: slotted_page(self.theme, sample) for slot, sample in samples.items()}
         finally:
             for (code, kind), sample in samples.items():
                 del self.pages[sample.src_uri], self.by_key[(kind, shell.KEY, code)]
@@ -214,8 +251,8 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
     def on_template_context(self, context, template_name, config):
         found = not_found_context(template_name, self.site, self.languages, config)
         if found is not None:
-            config.theme["language"] = found["lang"]
-            config.site_name = theme_text(self.site.title(found["lang"]))
+            context["config"] = material.page_config(config, found["lang"], theme_text(self.site.title(found["lang"])),
+                                                     found.pop("alternates"))
             context.update(base_url=found["base_url"], extra_css=found["extra_css"], nav=self.navs[found["lang"]])
             context["statuspress"] = found
         return context
@@ -235,15 +272,9 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
             for kind in ("overview", "history", "subscribe"):
                 rendered = self.by_key[(kind, kind, code)]
                 file = files.get_file_from_path(rendered.src_uri)
-                items.append(file.page or Page(html.escape(rendered.title), file, config))
+                items.append(file.page or StatusPage(html.escape(rendered.title), file, config))
             items.extend(handwritten[code])
-            for i, page in enumerate(items):
-                page.parent = None
-                page.previous_page = items[i - 1] if i else None
-                page.next_page = items[i + 1] if i + 1 < len(items) else None
-            navigation = Navigation(items, items)
-            navigation.homepage = items[0]
-            self.navs[code] = navigation
+            self.navs[code] = material.navigation(items)
         self.handwritten = {page.file.src_uri: page for pages in handwritten.values() for page in pages}
         return self.navs[self.site.default_language]
 
@@ -253,7 +284,6 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
             return markdown
         # Page titles are printed unescaped by MkDocs themes: they must be HTML already.
         set_page_meta(page, rendered.kind, html.escape(rendered.title), html.escape(rendered.description))
-        page.render = _no_markdown(page)
         return ""
 
     def on_page_content(self, content, page, config, files):
@@ -277,14 +307,12 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         elif src_uri in self.pages:  # a slotted page being made (wrap.py)
             jsonld = shell.JSONLD
         code = self.page_language(src_uri)
-        config.theme["language"] = code
-        config.site_name = theme_text(self.site.title(code))
-        context["nav"] = self.navs[code]
         rendered = self.pages.get(src_uri)
-        config.extra["alternate"] = [
+        context["config"] = material.page_config(config, code, theme_text(self.site.title(code)), [
             {"name": language.menu_name, "lang": other, "link": self._counterpart(src_uri, rendered, other)}
             for other, language in self.languages.items()
-        ]
+        ])
+        context["nav"] = self.navs[code]
         language = self.languages[code]
         feeds = [
             {"type": "application/rss+xml", "href": f"{self.site.prefix(code)}rss.xml",
@@ -358,9 +386,9 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
     def on_post_build(self, config):
         staging = config.site_dir
         self.writer.finish()  # this process's share of the slotted pages, and the worker's
-        _write_files(staging, self.writer.outputs())
+        write_files(staging, self.writer.outputs())
         self._close_writer()
-        _write_files(staging, {THEME_SPRITE: self.loader.sprite()})
+        write_files(staging, {THEME_SPRITE: self.loader.sprite()})
         self._write_publishing_files(config, staging)
         if _strict_warnings(config):
             # MkDocs raises its strict-mode Abort only after this event: stay unpublished, and
@@ -379,11 +407,17 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         """The browser editor (admin/) and the hosts' header rules (_headers), last: the rules
         cover every file of the finished tree."""
         repo = github_repository(config.repo_url)
-        _write_files(staging, admin_files(self.site, repo, updates_dir=self.config.updates_dir))
-        with open(os.path.join(staging, "_headers"), "wb") as fp:
-            # The header allows every page's inline scripts (a meta tag narrows it per page), and
-            # adds what only a header can carry.
-            fp.write(headers_file(csp.policy(self.script_hashes) + "; frame-ancestors 'self'", staging))
+        root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+        write_files(staging, admin_files(self.site, repo, updates_dir=self.config.updates_dir,
+                                         snapshot=self.snapshot, root=root, local_backend=_serving(config)))
+        # The header allows every page's inline scripts (a meta tag narrows it per page), and
+        # adds what only a header can carry.
+        headers = headers_file(csp.policy(self.script_hashes) + "; frame-ancestors 'self'", staging,
+                               admin_csp=admin_policy(bundle_address(self.site)))
+        write_file(staging, "_headers", headers)
+        warning = too_many_rules(headers)
+        if warning:
+            log.warning(f"statuspress: {warning}")
 
     def on_build_error(self, error):
         if self.publication is not None:
@@ -403,23 +437,11 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
             self.writer = None
 
 
-def _write_files(staging: str, files: dict[str, bytes]) -> None:
-    """`files` (site path -> bytes) into the staging folder."""
-    for path, content in files.items():
-        target = os.path.join(staging, *path.split("/"))
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "wb") as fp:
-            fp.write(content)
+def _serving(config) -> bool:
+    """Whether this is `mkdocs serve`: it sets site_url to its own address (dev_addr)."""
+    host, port = config.dev_addr
+    return urlsplit(config.site_url or "").netloc == f"{host}:{port}"
 
-
-def _no_markdown(page):
-    """`Page.render` for a status page: its Markdown is empty, so MkDocs' own rendering (a new
-    Markdown instance with every extension, per page) would only produce emptiness, slowly."""
-    def render(config, files) -> None:
-        page.content = ""  # its one-entry table of contents is already set (set_page_meta)
-        page.present_anchor_ids = set()
-        page.links_to_anchors = {}
-    return render
 
 def theme_text(text: str) -> str:
     """A config string as the theme prints it: Material writes site_name and the like unescaped."""

@@ -26,7 +26,7 @@ def _strings(value) -> bool:
 
 
 # generator/mkdocs/config.py's StatuspressConfig, option by option: (what MkDocs accepts as it
-# stands, the default). tests/test_check_config.py holds the two together.
+# stands, the default). tests/read/test_check_config.py holds the two together.
 OPTIONS = {
     "timezone": (_is(str), "UTC"),
     "languages": (_strings, ["en"]),
@@ -41,6 +41,7 @@ OPTIONS = {
     "websub_hub": (_is(str), None),
     "area": (_is(str, dict), None),
     "feed_items": (_is(int), 50),
+    "editor_bundle": (_is(str), None),
     "publish_lock_timeout": (_is(int), 600),
 }
 

@@ -1,6 +1,7 @@
 """Read the organisation's set-up (the `statuspress` block of mkdocs.yml) into a Site."""
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -85,6 +86,29 @@ def _block_keys() -> tuple[str, ...]:
     return tuple(OPTIONS) + ("enabled",)
 
 
+SITE_URL_VARIABLE = "STATUSPRESS_SITE_URL"
+
+
+class SiteUrlError(ValueError):
+    """STATUSPRESS_SITE_URL is set to something that is not a site's address."""
+
+
+def site_url_from_environment(configured: str | None, environ=None) -> str | None:
+    """The address a build publishes at: STATUSPRESS_SITE_URL when set, else mkdocs.yml's `site_url`.
+
+    One repository is published to several hosts (GitHub Pages, a mirror elsewhere), each at its
+    own address: feeds, the API, canonical links and the calendar must name the host serving
+    them, so each mirror's build sets the variable to its own address.
+    """
+    value = (os.environ if environ is None else environ).get(SITE_URL_VARIABLE, "").strip()
+    if not value:
+        return configured
+    if not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
+        raise SiteUrlError(f"{SITE_URL_VARIABLE}={value!r} is not a site address: set it to a full address "
+                           "such as https://status.example.org/ (or unset it to use mkdocs.yml's site_url)")
+    return value if value.endswith("/") else value + "/"
+
+
 def missing_site_url(site_url: str | None, config_file: Path | None) -> Problems:
     """A build without `site_url` gives feeds, the API and the calendar relative links that break."""
     problems = Problems()
@@ -97,6 +121,53 @@ def missing_site_url(site_url: str | None, config_file: Path | None) -> Problems
             line = key.start_mark.line + 1 if key is not None else 1
         problems.add(where, line, "no 'site_url' in mkdocs.yml: feeds, the API and the calendar need the site's "
                                   "full address; add a line such as 'site_url: https://status.example.org/'")
+    return problems
+
+
+def _repository_git(folder: Path) -> Path | None:
+    """The `.git` of the repository that holds `folder` (a folder, or a file in a worktree)."""
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate / ".git"
+    return None
+
+
+def site_dir_problems(site_dir: str | Path, *, updates_dir: Path, docs_dir: str | Path | None,
+                      config_file: Path | None) -> Problems:
+    """A `site_dir` that is, holds or lies inside the updates folder, the docs folder or the
+    repository's `.git`: a build replaces its site folder whole, so such a build deletes every
+    statement (embargoed ones too), the hand-written pages or the repository. Seen: `mkdocs build
+    --site-dir updates` exited 0 with no statement left. MkDocs refuses the docs folder itself;
+    nothing refused the others."""
+    problems = Problems()
+    site = Path(site_dir).resolve()
+    where = config_file or Path("mkdocs.yml")
+    line = 1
+    root = _Locator(config_file).root
+    if root is not None:
+        key = _Locator._get(root, "site_dir", want_key=True)
+        line = key.start_mark.line + 1 if key is not None else (config_line(config_file, "updates_dir") or 1)
+    folders = [("the updates folder", updates_dir, "every statement, embargoed ones included"),
+               ("the docs folder", docs_dir, "the hand-written pages"),
+               ("the repository's .git", _repository_git((config_file or updates_dir).resolve().parent),
+                "the repository's history")]
+    for name, folder, lost in folders:
+        if folder is None:
+            continue
+        folder = Path(folder).resolve()
+        if site == folder:
+            how = "is"
+        elif site.is_relative_to(folder):
+            how = "lies inside"
+        elif folder.is_relative_to(site):
+            how = "contains"
+        else:
+            continue
+        harm = (f"each build replaces the site folder whole, which would delete {lost}" if how != "lies inside"
+                else f"each build would write the site among {lost}")
+        problems.add(where, line, f"the site folder '{site}' (site_dir, or --site-dir) {how} {name} '{folder}': "
+                                  f"{harm}; build into a folder of its own beside them, such as 'site' "
+                                  "('site_dir: site' in mkdocs.yml)")
     return problems
 
 
@@ -120,6 +191,29 @@ def _names(value, languages, where, problems, config_file, line, required=True) 
     if required and languages[0] not in names:
         problems.add(config_file, line, f"{where} has no text in the default language '{languages[0]}': add one")
     return names
+
+
+# A BCP 47 tag as sites use them: a language, then script, region or variant subtags. It is also a
+# folder name (docs/<lang>/, <lang>/ in the site): nothing path-like ('/', '.', '..') can pass.
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*\Z")
+
+
+def language_problem(lang: str, require_catalog: bool = False) -> str | None:
+    """What is wrong with `lang` as one of the site's languages, or None."""
+    shown = lang.encode("unicode_escape").decode() if not lang.isprintable() else lang
+    if not LANGUAGE_TAG.match(lang):
+        return f"unknown language '{shown}': use a BCP 47 tag such as 'nl', 'fr' or 'pt-BR'"
+    try:
+        Locale.parse(lang.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return f"unknown language '{shown}': use a BCP 47 tag such as 'nl', 'fr' or 'pt-BR'"
+    if require_catalog:
+        from ..render.i18n import _catalog_dir, catalog_languages
+
+        if _catalog_dir(lang) is None:
+            return (f"no interface translation for '{shown}': statuspress speaks "
+                    f"{', '.join(catalog_languages())}")
+    return None
 
 
 def read_site(options: dict, *, site_name: str, site_url: str | None, config_file: Path | None) -> tuple[Site | None, Problems]:
@@ -147,11 +241,9 @@ def read_site(options: dict, *, site_name: str, site_url: str | None, config_fil
 
     languages = [str(lang) for lang in (options.get("languages") or ["en"])]
     for lang in languages:
-        try:
-            Locale.parse(lang.replace("-", "_"))
-        except (UnknownLocaleError, ValueError):
-            problems.add(where, locate.line("languages"), f"unknown language '{lang}': use a BCP 47 tag such as "
-                                                          "'nl', 'fr' or 'pt-BR'")
+        problem = language_problem(lang)
+        if problem:
+            problems.add(where, locate.line("languages"), problem)
     if len(set(languages)) != len(languages):
         problems.add(where, locate.line("languages"), "a language is listed twice in 'languages'")
 
@@ -204,13 +296,20 @@ def read_site(options: dict, *, site_name: str, site_url: str | None, config_fil
         problems.add(where, locate.line("feed_items") or 1, f"'feed_items' is {feed_items!r}: give a whole number "
                                                             "of 1 or more, such as 50")
         feed_items = 50
+    editor_bundle = options.get("editor_bundle")
+    if editor_bundle is not None and not re.match(r"^(https://[^\s/]+/|/)[^\s\"'<>]*$", str(editor_bundle)):
+        problems.add(where, locate.line("editor_bundle") or 1,
+                     f"'editor_bundle' is '{editor_bundle}', not the address of a script: give an https:// "
+                     "address such as https://cdn.example.org/decap-cms@3.16.3/dist/decap-cms.js, or a "
+                     "path on this site such as /admin/decap-cms.js")
+        editor_bundle = None
     url = (site_url or "").strip()
     if url and not url.endswith("/"):
         url += "/"
     site = Site(name=site_name, url=url, timezone=timezone, languages=tuple(languages),
                 departments=departments, groups=groups, titles=titles, organisation=organisation,
                 advice=advice, email_signup=email_signup, feed_items=feed_items,
-                announce=channels, websub_hub=websub_hub, area=area)
+                editor_bundle=editor_bundle or None, announce=channels, websub_hub=websub_hub, area=area)
     return (None if problems.errors else site), problems
 
 

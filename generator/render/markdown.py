@@ -24,7 +24,7 @@ from urllib.parse import urljoin
 
 import nh3
 
-from .cache import KnownGood, digest
+from ..cache import KnownGood, digest
 from .text import clean
 
 ALLOWED_TAGS = {
@@ -228,7 +228,7 @@ def _sanitize(html_text: str, base_url: str | None) -> str:
 def _formatted(text: str) -> tuple[str, bool]:
     """(sanitized HTML, whether it had to be defused): Markdown is the slow step, so a body is
     converted once, then used by pages, feeds and the API. The pages that show a statement are
-    written one after the other (render/writer.py), so a few thousand bodies are enough to
+    written one after the other (build/writer.py), so a few thousand bodies are enough to
     remember: all of a large site's would cost tens of MB in each process."""
     text = clean((text or "")[:MAX_BODY + 1])
     if _limit_problems(text):

@@ -24,7 +24,7 @@ from ..compute import Snapshot
 from ..compute.history import Day, strips
 from ..model import Site
 from . import urls
-from .cache import template_cache
+from ..cache import template_cache
 from .i18n import Language
 from .icons import SPRITE, icon
 from .markdown import render_markdown

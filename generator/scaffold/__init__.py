@@ -1,5 +1,7 @@
 """`statuspress init`: a new organisation's site, ready to build and publish.
 
+Rule: it writes only into the folder it is given, which must be new or empty: never over a file.
+
 The files are those in `template/`: `dot-` names become dot files (packaging tools skip
 dot files), `*.tmpl` files are filled in with `string.Template`; the rest is copied as is.
 The result builds at once: placeholder departments, an empty `updates/`, an about page
@@ -7,13 +9,14 @@ per language, the publishing workflows, the browser editor and a pre-commit hook
 """
 from __future__ import annotations
 
-import shutil
+import os
 from pathlib import Path
 from string import Template
 
+from ..read.site import language_problem
+
 TEMPLATE = Path(__file__).resolve().parent / "template"
 PLACEHOLDER_URL = "https://status.example.org/"
-DEFAULT_REQUIREMENT = "statuspress"
 
 # Placeholder departments, named in a few languages; other languages fall back to the first.
 DEPARTMENTS = {
@@ -66,9 +69,23 @@ def _about(lang: str, site_name: str) -> str:
 
 def init_site(target: Path, site_name: str = "Status", languages: list[str] | None = None,
               timezone: str = "UTC", site_url: str = PLACEHOLDER_URL,
-              requirement: str = DEFAULT_REQUIREMENT) -> list[Path]:
-    """Write a new site into `target` (missing or empty); the files written, in order."""
+              requirement: str = "") -> list[Path]:
+    """Write a new site into `target` (missing or empty); the files written, in order.
+
+    `requirement` is the text of requirements.txt after its heading: the statuspress to install,
+    pinned (see scaffold/requirement.py), with its comment.
+    """
     languages = list(languages or ["en"])
+    # Each language names a folder (docs/<lang>/about.md): '../../x' or '/etc' wrote outside the site.
+    for lang in languages:
+        problem = language_problem(lang, require_catalog=True)
+        if problem:
+            raise InitError(f"--languages: {problem}")
+    if len(set(languages)) != len(languages):
+        raise InitError("--languages: a language is listed twice")
+    if os.path.islink(target) and not target.exists():
+        raise InitError(f"{target} is a symbolic link that leads nowhere (to '{os.readlink(target)}'): delete it "
+                        "or choose a new folder name")
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise InitError(f"{target} is not an empty folder: choose a new folder name "
                         "(statuspress init never overwrites anything)")
@@ -82,6 +99,7 @@ def init_site(target: Path, site_name: str = "Status", languages: list[str] | No
         "requirement": requirement,
     }
     target.mkdir(parents=True, exist_ok=True)
+    root = target.resolve()
     written = []
     for source in sorted(TEMPLATE.rglob("*")):
         if source.is_dir() or source.name == "__pycache__" or source.suffix == ".pyc":
@@ -89,22 +107,33 @@ def init_site(target: Path, site_name: str = "Status", languages: list[str] | No
         relative = Path(*[part.replace("dot-", ".", 1) if part.startswith("dot-") else part
                           for part in source.relative_to(TEMPLATE).parts])
         destination = target / relative
-        destination.parent.mkdir(parents=True, exist_ok=True)
         if source.suffix == ".tmpl":
             destination = destination.with_suffix("")
-            destination.write_text(Template(source.read_text(encoding="utf-8")).substitute(values),
-                                   encoding="utf-8")
+            _write_new(root, destination, Template(source.read_text(encoding="utf-8")).substitute(values).encode())
         else:
-            shutil.copyfile(source, destination)
+            _write_new(root, destination, source.read_bytes())
         written.append(destination)
     for i, lang in enumerate(languages):
         page = target / "docs" / ("" if i == 0 else lang) / "about.md"
-        page.parent.mkdir(parents=True, exist_ok=True)
-        page.write_text(_about(lang, site_name), encoding="utf-8")
+        _write_new(root, page, _about(lang, site_name).encode())
         written.append(page)
     # git keeps no empty folder; a file whose name starts with "." is never read as a statement.
     updates = target / "updates"
-    updates.mkdir(exist_ok=True)
-    (updates / ".gitkeep").write_text("", encoding="utf-8")
+    _write_new(root, updates / ".gitkeep", b"")
     written.append(updates / ".gitkeep")
     return written
+
+
+def _write_new(root: Path, path: Path, content: bytes) -> None:
+    """Write a new file at `path`, inside `root` (resolved): never through a symbolic link, never
+    over an existing file, never outside the new site."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.resolve().is_relative_to(root):
+        raise InitError(f"{path.parent} leads outside {root} (a symbolic link?): statuspress init writes only "
+                        "inside the new site's folder")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except FileExistsError:
+        raise InitError(f"{path} exists already: statuspress init never overwrites anything") from None
+    with os.fdopen(fd, "wb") as file:
+        file.write(content)

@@ -1,0 +1,153 @@
+"""`statuspress serve`: status pages rendered on request from the files on disk, the same bytes
+as `mkdocs build` writes, a saved change shown at the next request, problems shown located."""
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from helpers import epoch, mkdocs_build, write_statement
+
+WHEN = "2026-03-02T12:00:00+01:00"
+RELOAD = b'<script src="/.statuspress/reload.js"></script>'
+
+FIRST = """
+    ---
+    title: Servers offline & "more"
+    date: 2026-03-01T08:00:00+01:00
+    incident: cyber-1
+    summary: Spoed werkt beperkt.
+    departments: {emergency: reduced}
+    ---
+    Kom enkel bij nood.
+    """
+
+
+def _port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+@contextlib.contextmanager
+def _serving(root: Path):
+    """`statuspress serve` on `root`, once it answers: (its address, its port)."""
+    port = _port()
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch(WHEN)), "NO_MKDOCS_2_WARNING": "1"}
+    server = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
+                              cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            with contextlib.suppress(OSError):
+                if _get(url)[0] == 200:
+                    break
+            assert server.poll() is None and time.monotonic() < deadline, server.stdout.read().decode()
+            time.sleep(0.2)
+        yield url, port
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+@pytest.fixture
+def preview(small_site):
+    root = small_site()
+    write_statement(root / "updates", "2026-03-01-0800-a.md", FIRST)
+    with _serving(root) as (url, port):
+        yield root, url, port
+
+
+def _built(root: Path, port: int, tmp: Path) -> Path:
+    """The site `mkdocs build` makes from the same files, with the preview's address as site_url."""
+    copy = tmp / "copy"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(root, copy)
+    config = copy / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "https://status.example.org/", f"http://127.0.0.1:{port}/"), encoding="utf-8")
+    result = mkdocs_build(config, tmp / "built", WHEN)
+    assert result.returncode == 0, result.stderr
+    return tmp / "built"
+
+
+def test_pages_are_what_the_build_writes_and_follow_each_save(preview, tmp_path):
+    root, url, port = preview
+    status, version = _get(url + ".statuspress/version")
+    assert status == 200
+    # A save, and a new statement: the next request shows both, without a rebuild of the site.
+    write_statement(root / "updates", "2026-03-01-0800-a.md", FIRST.replace("Servers offline", "Servers back"))
+    write_statement(root / "updates", "2026-03-01-0900-b.md", """
+        ---
+        title: Labo dicht
+        date: 2026-03-01T09:00:00+01:00
+        departments: {lab: offline}
+        ---
+        Tekst.
+        """)
+    built = _built(root, port, tmp_path)
+    for path in ["updates/2026-03-01-0800-a/", "fr/updates/2026-03-01-0800-a/", "incidents/cyber-1/",
+                 "updates/2026-03-01-0900-b/", "en/incidents/2026-03-01-0900-b/", "", "fr/",
+                 "history/", "departments/lab/", "en/departments/emergency/", "subscribe/"]:
+        status, body = _get(url + path)
+        assert status == 200, path
+        assert RELOAD in body, path
+        assert body.replace(RELOAD, b"").decode() == (built / path / "index.html").read_text(encoding="utf-8"), path
+    page = _get(url + "updates/2026-03-01-0800-a/")[1].decode()
+    assert "Servers back &amp; &quot;more&quot;" in page
+    assert _get(url + ".statuspress/version")[1] != version  # open pages reload themselves
+    # Feeds follow too; theme assets come from the build.
+    assert b"Labo dicht" in _get(url + "rss.xml")[1]
+    assert _get(url + "assets/stylesheets/statuspress.css")[0] == 200
+    assert _get(url + "no/such/page/")[0] == 404
+
+
+def test_a_mistake_shows_located_and_its_fix_brings_the_site_back(preview):
+    root, url, _ = preview
+    write_statement(root / "updates", "2026-03-01-1000-c.md", """
+        ---
+        title: Typo
+        date: 2026-03-01T10:00:00+01:00
+        departmens: {lab: offline}
+        ---
+        Tekst.
+        """)
+    status, body = _get(url + "updates/2026-03-01-0800-a/")
+    assert status == 500
+    text = body.decode()
+    assert "2026-03-01-1000-c.md:4" in text and "departmens" in text
+    assert RELOAD.decode() in text  # reloads by itself once fixed
+    (root / "updates" / "2026-03-01-1000-c.md").unlink()
+    status, body = _get(url + "updates/2026-03-01-0800-a/")
+    assert status == 200 and b"Servers offline" in body
+
+
+def test_a_site_without_site_url_previews(small_site):
+    """Only a build needs the public address; the preview has its own."""
+    root = small_site()
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("site_url: https://status.example.org/\n", ""),
+                      encoding="utf-8")
+    write_statement(root / "updates", "2026-03-01-0800-a.md", FIRST)
+    with _serving(root) as (url, port):
+        status, body = _get(url + "updates/2026-03-01-0800-a/")
+        assert status == 200
+        assert f'<link rel="canonical" href="http://127.0.0.1:{port}/updates/2026-03-01-0800-a/">'.encode() in body
