@@ -154,10 +154,17 @@ def example_site() -> Site:
     return site
 
 
-def copy_example(dest: Path) -> Path:
-    """A copy of the example site (mkdocs.yml, updates/, docs/) in `dest`; returns its mkdocs.yml."""
+def copy_example(dest: Path, add_languages: tuple[str, ...] = ()) -> Path:
+    """A copy of the example site (mkdocs.yml, updates/, docs/) in `dest`, with `add_languages`
+    added to its languages (Arabic, for right-to-left pages); returns its mkdocs.yml."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy2(EXAMPLE_CONFIG, dest / "mkdocs.yml")
+    if add_languages:
+        text, count = re.subn(r"(\n\s+languages:\s*\[)([^\]]*)\]",
+                              lambda m: f"{m[1]}{m[2]}, {', '.join(add_languages)}]",
+                              (dest / "mkdocs.yml").read_text(encoding="utf-8"), count=1)
+        assert count == 1, "no `languages: [...]` in mkdocs.yml"
+        (dest / "mkdocs.yml").write_text(text, encoding="utf-8")
     shutil.copytree(REPO / "updates", dest / "updates")
     shutil.copytree(REPO / "docs", dest / "docs")
     return dest / "mkdocs.yml"

@@ -431,6 +431,29 @@ def test_statement_titles_stay_text_in_the_editor_page(tmp_path):
     page = (root / "site" / "admin" / "index.html").read_text(encoding="utf-8")
     import lxml.html
     tree = lxml.html.fromstring(page)
-    assert [s.get("src") for s in tree.iter("script") if s.get("src")][0] == "editor.js"
-    assert len(tree.xpath("//script")) == 3 and not tree.xpath("//img")
+    # The page's own scripts only: the data block, the frame guard, the editor, Decap's bundle.
+    assert [s.get("src") for s in tree.iter("script") if s.get("src")][:2] == ["frame-guard.js", "editor.js"]
+    assert len(tree.xpath("//script")) == 4 and not tree.xpath("//img")
     assert _editor_data(root / "site")["choices"][0]["title"] == hostile
+
+
+def test_the_writer_s_guide_is_for_staff(tmp_path):
+    """As the example site does it: the guide is out of the menu (`not_in_nav`), the sitemap and
+    search engines (`robots: noindex`), and linked from the editor."""
+    root = _site(tmp_path / "src")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "not_in_nav: |\n  guide.md\n", encoding="utf-8")
+    (root / "docs" / "about.md").write_text("# Over ons\n\nTekst.\n", encoding="utf-8")
+    (root / "docs" / "guide.md").write_text("---\nrobots: noindex\nsearch:\n  exclude: true\n---\n# Schrijfgids\n\n"
+                                            "Tekst.\n", encoding="utf-8")
+    result = mkdocs_build(config, root / "site", when=WHEN)
+    assert result.returncode == 0, result.stderr
+    site = root / "site"
+    editor = yaml.safe_load((site / "admin" / "config.yml").read_text(encoding="utf-8"))
+    assert "Writer's guide: https://status.example.org/guide/" in editor["collections"][0]["description"]
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "/about/" in sitemap and "/guide/" not in sitemap
+    assert '<meta name="robots" content="noindex">' in (site / "guide" / "index.html").read_text(encoding="utf-8")
+    assert 'name="robots"' not in (site / "about" / "index.html").read_text(encoding="utf-8")
+    overview = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="about/"' in overview and 'href="guide/"' not in overview

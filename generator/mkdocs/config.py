@@ -37,3 +37,10 @@ class StatuspressConfig(base.Config):
     editor_bundle = c.Optional(c.Type(str))
     # Seconds a build waits for another build publishing to the same site_dir before failing.
     publish_lock_timeout = c.Type(int, default=600)
+    # The country phone numbers in statements are written for (ISO 3166 code such as BE): they
+    # become tel: links in international form.
+    region = c.Optional(c.Type(str))
+    # Days a notice without `expires` stays on the overview.
+    notice_days = c.Type(int, default=7)
+    # Minutes after which a page open in a browser says it may be out of date.
+    stale_after = c.Type(int, default=30)

@@ -316,9 +316,9 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         language = self.languages[code]
         feeds = [
             {"type": "application/rss+xml", "href": f"{self.site.prefix(code)}rss.xml",
-             "title": f"{self.site.name} (RSS)"},
+             "title": f"{self.site.title(code)} (RSS)"},
             {"type": "application/atom+xml", "href": f"{self.site.prefix(code)}atom.xml",
-             "title": f"{self.site.name} (Atom)"},
+             "title": f"{self.site.title(code)} (Atom)"},
         ]
         if rendered is not None and rendered.kind == "department":
             base = f"{self.site.prefix(code)}departments/{rendered.key}/"
@@ -330,6 +330,8 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
             "direction": language.direction,
             "feeds": feeds,
             "printed_label": language.gettext("Printed on"),
+            "header_label": language.gettext("Page header"),
+            "footer_label": language.gettext("Page footer"),
             "organisation": self.site.organisation_name(code),
             "generated": generated_html(language, self.snapshot.now),
             "share": {
@@ -408,8 +410,11 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         cover every file of the finished tree."""
         repo = github_repository(config.repo_url)
         root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+        # The writer's guide, when the site has one (docs/guide.md: the example's, kept out of the menu).
+        guide = urls.absolute(self.site, "guide/") if (Path(config.docs_dir) / "guide.md").is_file() else None
         write_files(staging, admin_files(self.site, repo, updates_dir=self.config.updates_dir,
-                                         snapshot=self.snapshot, root=root, local_backend=_serving(config)))
+                                         snapshot=self.snapshot, root=root, local_backend=_serving(config),
+                                         guide=guide))
         # The header allows every page's inline scripts (a meta tag narrows it per page), and
         # adds what only a header can carry.
         headers = headers_file(csp.policy(self.script_hashes) + "; frame-ancestors 'self'", staging,

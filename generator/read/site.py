@@ -207,12 +207,9 @@ def language_problem(lang: str, require_catalog: bool = False) -> str | None:
         Locale.parse(lang.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
         return f"unknown language '{shown}': use a BCP 47 tag such as 'nl', 'fr' or 'pt-BR'"
-    if require_catalog:
-        from ..render.i18n import _catalog_dir, catalog_languages
-
-        if _catalog_dir(lang) is None:
-            return (f"no interface translation for '{shown}': statuspress speaks "
-                    f"{', '.join(catalog_languages())}")
+    if require_catalog and catalog_for(lang) is None:
+        # The same rule as the site's `languages` (read_site): one answer to "is this language supported".
+        return f"no interface translation for '{shown}': statuspress speaks {', '.join(interface_languages())}"
     return None
 
 
@@ -240,12 +237,24 @@ def read_site(options: dict, *, site_name: str, site_url: str | None, config_fil
                                                      "such as Europe/Brussels")
 
     languages = [str(lang) for lang in (options.get("languages") or ["en"])]
+    supported = interface_languages()
     for lang in languages:
         problem = language_problem(lang)
         if problem:
             problems.add(where, locate.line("languages"), problem)
-    if len(set(languages)) != len(languages):
-        problems.add(where, locate.line("languages"), "a language is listed twice in 'languages'")
+            continue
+        if catalog_for(lang) is None:
+            # Built anyway, its pages would be in English under <html lang="ru">, with Babel's dates
+            # in the language beside them: a page no one asked for, without a word.
+            problems.add(where, locate.line("languages"),
+                         f"no interface translation for '{lang}': statuspress's pages can be shown in "
+                         f"{', '.join(supported)} (a regional variant such as 'nl-BE' uses its language's); "
+                         f"remove '{lang}', or add a catalog generator/locale/{lang.split('-')[0]}/LC_MESSAGES/"
+                         "statuspress.po")
+    twice = sorted({lang for lang in languages if languages.count(lang) > 1})
+    if twice:
+        problems.add(where, locate.line("languages"), f"{', '.join(repr(t) for t in twice)} listed twice in "
+                                                      "'languages': keep each language once")
 
     groups = {}
     for group_id, spec in (options.get("groups") or {}).items():
@@ -291,6 +300,10 @@ def read_site(options: dict, *, site_name: str, site_url: str | None, config_fil
     channels = _channels(options.get("announce"), languages, problems, where, locate)
     websub_hub = _hub(options.get("websub_hub"), problems, where, locate.line("websub_hub"))
     area = _names(options.get("area"), languages, "'area'", problems, where, locate.line("area"), required=False)
+    region = _region(options.get("region"), problems, where, locate.line("region"))
+    notice_days = _whole(options, "notice_days", 7, "days", problems, where, locate)
+    stale_after = _whole(options, "stale_after", 30, "minutes", problems, where, locate)
+
     feed_items = options.get("feed_items", 50)
     if isinstance(feed_items, bool) or not isinstance(feed_items, int) or feed_items < 1:
         problems.add(where, locate.line("feed_items") or 1, f"'feed_items' is {feed_items!r}: give a whole number "
@@ -308,8 +321,11 @@ def read_site(options: dict, *, site_name: str, site_url: str | None, config_fil
         url += "/"
     site = Site(name=site_name, url=url, timezone=timezone, languages=tuple(languages),
                 departments=departments, groups=groups, titles=titles, organisation=organisation,
-                advice=advice, email_signup=email_signup, feed_items=feed_items,
-                editor_bundle=editor_bundle or None, announce=channels, websub_hub=websub_hub, area=area)
+                advice=advice, email_signup=email_signup, feed_items=feed_items, region=region,
+                notice_days=notice_days, stale_after=stale_after, editor_bundle=editor_bundle or None,
+                announce=channels, websub_hub=websub_hub, area=area)
+    if not problems.errors:
+        _fallback_names(site, options, problems, where, locate.line("languages"))
     return (None if problems.errors else site), problems
 
 
@@ -331,6 +347,74 @@ def _entry(problems, where, locate, section: str, entry_id: str, spec, kind: str
                          f"unknown key '{key}' in {kind} '{entry_id}'{did_you_mean(key, keys)}: allowed keys are "
                          f"{one_of(keys)}")
     return True
+
+
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+
+
+def interface_languages() -> list[str]:
+    """The languages statuspress's own words are translated into (a catalog each)."""
+    return sorted(p.name for p in LOCALE_DIR.iterdir() if (p / "LC_MESSAGES" / "statuspress.po").is_file())
+
+
+def catalog_for(lang: str) -> str | None:
+    """The catalog a language tag's interface comes from: its own, or its primary language's for a
+    regional variant ('nl-BE' -> 'nl': Babel has the region's dates, our catalog the words). A
+    script subtag ('zh-Hans', 'sr-Latn') changes the writing itself: it needs its own catalog."""
+    supported = set(interface_languages())
+    if lang in supported:
+        return lang
+    primary, _, rest = lang.partition("-")
+    if primary in supported and rest and not (len(rest.split("-")[0]) == 4 and rest.split("-")[0].isalpha()):
+        return primary
+    return None
+
+
+def _whole(options, key, default, unit, problems, where, locate) -> int:
+    value = options.get(key, default)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        problems.add(where, locate.line(key), f"'{key}' is {value!r}: give a whole number of {unit}, 1 or more, "
+                                              f"such as {default}")
+        return default
+    return value
+
+
+def _region(value, problems, where, line) -> str | None:
+    """The country phone numbers are written for: a region phonenumbers knows ("BE")."""
+    if value is None:
+        return None
+    import phonenumbers
+
+    code = str(value).strip().upper()
+    if code not in phonenumbers.SUPPORTED_REGIONS:
+        problems.add(where, line, f"'region: {value}' is not a country code: give the two-letter code of the "
+                                  f"country phone numbers are written for, such as BE, NL or FR"
+                                  f"{did_you_mean(code, phonenumbers.SUPPORTED_REGIONS)}")
+        return None
+    return code
+
+
+def _fallback_names(site: Site, options: dict, problems: Problems, where: Path, line: int) -> None:
+    """One warning per language listing every configured name shown in the default language there
+    instead: an Arabic page that is Dutch in its names should not come as a surprise."""
+    default = site.default_language
+    named: list[tuple[str, dict[str, str]]] = []
+    if options.get("site_name") is not None:
+        named.append(("'site_name'", site.titles))
+    for group in site.groups.values():
+        named.append((f"group '{group.id}'", group.name))
+    for dept in site.departments.values():
+        named.append((f"department '{dept.id}'", dept.name))
+    for index, item in enumerate(site.advice, start=1):
+        named.append((f"advice item {index}", item.text))
+    for lang in site.languages[1:]:
+        missing = [f"{what} ('{names[default]}')" for what, names in named if lang not in names and default in names]
+        if missing:
+            problems.add(where, line, f"'{lang}' pages show {len(missing)} name(s) in '{default}': "
+                                      f"{'; '.join(missing)}; add a '{lang}:' text to each in mkdocs.yml",
+                         "warning")
 
 
 # A number a patient may dial: digits, spaces, and + - . ( ) / as people write them.

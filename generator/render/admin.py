@@ -240,7 +240,9 @@ def uses_year_folders(updates_dir: Path | None) -> bool:
 
 
 def decap_config(site: Site, repo: str | None = None, branch: str = "main", updates_dir: str = "updates",
-                 year_folders: bool = False, local_backend: bool = False) -> dict:
+                 year_folders: bool = False, local_backend: bool = False, guide: str | None = None) -> dict:
+    """Decap CMS's configuration; `guide`: the writer's guide's address, named in the statements'
+    description (the guide is kept out of the public menu: the editor is where writers are)."""
     lang = site.default_language
     fields = _statement_fields(site, lang)
     statement_fields = [fields[key] for key in fields if key in DEFAULT_FILE_KEYS] + [BODY]
@@ -249,7 +251,8 @@ def decap_config(site: Site, repo: str | None = None, branch: str = "main", upda
     statements = {
         "name": "statements", "label": "Statements", "label_singular": "Statement",
         "description": "Press statements in the default language. Files named <id>.<language>.md are "
-                       "translations: edit those in the translation collections.",
+                       "translations: edit those in the translation collections."
+                       + (f" Writer's guide: {guide}" if guide else ""),
         "folder": updates_dir, "extension": "md", "format": "frontmatter", "create": True,
         # As `statuspress new` names them; the date and time are the statement's own, in the
         # site's time zone (admin/editor.js hands Decap that wall time for the name).
@@ -329,14 +332,16 @@ def _json_in_html(data) -> str:
 
 
 def admin_files(site: Site, repo: str | None = None, branch: str = "main", updates_dir: str | Path = "updates",
-                snapshot=None, root: Path | None = None, local_backend: bool = False) -> dict[str, bytes]:
+                snapshot=None, root: Path | None = None, local_backend: bool = False,
+                guide: str | None = None) -> dict[str, bytes]:
     """`admin/index.html`, `admin/editor.js` and `admin/config.yml`, by path in the built site.
 
     `updates_dir` as configured (relative to `root`, the folder of mkdocs.yml); `snapshot` the
-    computed statements, for the incidents offered; `local_backend` only for a preview."""
+    computed statements, for the incidents offered; `local_backend` only for a preview; `guide` the
+    writer's guide's address."""
     folder = Path(updates_dir) if Path(updates_dir).is_absolute() or root is None else root / updates_dir
     config = decap_config(site, repo, branch, _relative(updates_dir, root),
-                          year_folders=uses_year_folders(folder), local_backend=local_backend)
+                          year_folders=uses_year_folders(folder), local_backend=local_backend, guide=guide)
     config = {k: v for k, v in config.items() if v is not None}
     text = ("# Written by statuspress from mkdocs.yml at every build; edit mkdocs.yml, not this file.\n"
             + yaml.dump(config, Dumper=_PlainDumper, allow_unicode=True, sort_keys=False, width=120))

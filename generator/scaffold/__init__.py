@@ -18,28 +18,32 @@ from ..read.site import language_problem
 TEMPLATE = Path(__file__).resolve().parent / "template"
 PLACEHOLDER_URL = "https://status.example.org/"
 
-# Placeholder departments, named in a few languages; other languages fall back to the first.
+def N_(message: str) -> str:
+    """Marks a string for the catalogs (generator/locale): `init` writes it in each chosen language."""
+    return message
+
+
+# Placeholder departments and the about page, in each chosen language from statuspress's own
+# catalogs (where every interface string is translated): a site set up in Arabic starts with
+# Arabic placeholders, not English ones to find and replace.
 DEPARTMENTS = {
-    "emergency": {"en": "Emergency department", "nl": "Spoedgevallen", "fr": "Urgences", "de": "Notaufnahme"},
-    "consultations": {"en": "Outpatient consultations", "nl": "Raadplegingen", "fr": "Consultations",
-                      "de": "Sprechstunden"},
-    "registration": {"en": "Registration and reception", "nl": "Inschrijving en onthaal",
-                     "fr": "Inscription et accueil", "de": "Anmeldung und Empfang"},
+    "emergency": N_("Emergency department"),
+    "consultations": N_("Outpatient consultations"),
+    "registration": N_("Registration and reception"),
 }
-ABOUT = {
-    "en": ("About this site", "This is the official status site of $site_name. It says which services work "
-           "right now, which do not, and where to go instead.\n\nIt is hosted outside our own "
-           "infrastructure, so that it stays up when our own systems are down.\n\nIn a "
-           "life-threatening emergency, always call **112**."),
-    "nl": ("Over deze site", "Dit is de officiële statuspagina van $site_name. Hier leest u welke diensten nu "
-           "werken, welke niet, en waar u in de plaats terechtkunt.\n\nDeze site staat buiten onze eigen "
-           "informatica, zodat ze bereikbaar blijft als onze eigen systemen uitvallen.\n\nBij "
-           "levensbedreigende nood belt u altijd **112**."),
-    "fr": ("À propos de ce site", "Ceci est le site officiel d'état des services de $site_name. Il indique "
-           "quels services fonctionnent en ce moment, lesquels non, et où vous adresser à la place.\n\n"
-           "Il est hébergé en dehors de notre propre informatique, pour rester accessible quand nos "
-           "systèmes sont à l'arrêt.\n\nEn cas d'urgence vitale, appelez toujours le **112**."),
-}
+ABOUT_TITLE = N_("About this site")
+ABOUT_PARAGRAPHS = (
+    N_("This is the official status site of %(site_name)s. It says which services work right now, which do "
+       "not, and where to go instead."),
+    N_("It is hosted outside our own infrastructure, so that it stays up when our own systems are down."),
+    N_("In a life-threatening emergency, always call **112**."),
+)
+
+
+def _gettext(lang: str):
+    from ..render.i18n import translations
+
+    return translations(lang).gettext
 
 
 class InitError(Exception):
@@ -52,8 +56,8 @@ def _yaml_string(value: str) -> str:
 
 def _departments(languages: list[str]) -> str:
     lines = []
-    for dept, names in DEPARTMENTS.items():
-        named = {lang: names.get(lang, names["en"]) for lang in languages}
+    for dept, name in DEPARTMENTS.items():
+        named = {lang: _gettext(lang)(name) for lang in languages}
         lines.append(f"        {dept}:")
         lines.append("          name: {" + ", ".join(f"{lang}: {_yaml_string(name)}"
                                                for lang, name in named.items()) + "}")
@@ -63,8 +67,9 @@ def _departments(languages: list[str]) -> str:
 
 
 def _about(lang: str, site_name: str) -> str:
-    title, body = ABOUT.get(lang, ABOUT["en"])
-    return f"# {title}\n\n{Template(body).safe_substitute(site_name=site_name)}\n"
+    gettext = _gettext(lang)
+    body = "\n\n".join(gettext(paragraph) for paragraph in ABOUT_PARAGRAPHS) % {"site_name": site_name}
+    return f"# {gettext(ABOUT_TITLE)}\n\n{body}\n"
 
 
 def init_site(target: Path, site_name: str = "Status", languages: list[str] | None = None,

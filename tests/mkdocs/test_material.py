@@ -187,3 +187,13 @@ def test_each_page_sees_its_language_on_a_copy_of_the_configuration():
     assert env.from_string("{{ config.theme.language }} {{ config.theme.name }} {{ config.theme.features | length }}"
                            ).render(config=page) == f"fr material {len(config.theme.get('features') or [])}"
     assert page.theme.dirs == config.theme.dirs and page.theme.locale == config.theme.locale
+
+
+@pytest.mark.parametrize("name", sorted(theme_fixes._LANDMARK_LABELS))
+def test_landmark_label_amendments_match_materials_templates(name):
+    source = (MATERIAL / name).read_text(encoding="utf-8")
+    key = theme_fixes._LANDMARK_LABELS[name]
+    assert theme_fixes.landmark_label(key) in source, f"Material's {key} label changed: update theme_fixes"
+    patched = theme_fixes.patch_landmark_label(name, source)
+    assert theme_fixes.landmark_label(key) not in patched and f"statuspress.{key}_label" in patched
+    jinja2.Environment().parse(patched)
