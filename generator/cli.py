@@ -370,6 +370,84 @@ def init(directory: Path, site_name: str, languages: str, timezone: str, site_ur
 
 @main.command()
 @CONFIG_OPTION
+@click.option("--since", metavar="URL|FILE",
+              help="What was public at the previous deploy: a statuspress/published.json file, its URL, or the "
+                   "site's address. Default: the live site (site_url), which must then be read before deploying.")
+@click.option("--current", metavar="FILE", type=click.Path(path_type=Path),
+              help="The deployed build's statuspress/published.json. Default: the one in site_dir.")
+@click.option("--save-since", metavar="FILE", type=click.Path(path_type=Path),
+              help="Only save the --since record into FILE and stop: run this before the deploy, then "
+                   "`announce --since FILE` after it.")
+@click.option("--send", is_flag=True, help="Send. Without it, print exactly what would be sent where.")
+@click.option("--attempts", type=click.IntRange(1, 10), default=3, show_default=True,
+              help="Tries per message and channel before reporting it as failed.")
+@click.option("--backoff", type=click.FloatRange(0, 600), default=5.0, show_default=True,
+              help="Seconds before the second try; doubled before each next one.")
+def announce(config_file: Path, since: str | None, current: Path | None, save_since: Path | None, send: bool,
+             attempts: int, backoff: float):
+    """Post each statement that became public since the previous deploy to the `announce:` channels.
+
+    Run it after the deploy: it never holds publishing back. A failing channel is retried and
+    reported; the others go on. Channels are Apprise URLs in environment variables (secrets).
+    """
+    import os
+
+    from .announce import RecordError, Report, announce as run, fetch_record, parse_record, read_record
+    from .render.i18n import Language
+    from .compute.published import entries
+    from .render.published import PATH as PUBLISHED_PATH
+
+    site, statements, _ = _load_or_exit(config_file)
+    report = Report(click.echo, github=os.environ.get("GITHUB_ACTIONS") == "true")
+    if not site.announce and not site.websub_hub:
+        # The workflows run this at every deploy: a site that announces nothing asks nothing of the network.
+        click.echo("No 'announce' channels and no 'websub_hub' in mkdocs.yml: nothing to announce.")
+        return
+    source = since or (site.url + PUBLISHED_PATH if site.url else None)
+    previous = record = None
+    if source is None:
+        report.warning("no --since and no site_url: there is no record of the previous deploy")
+    else:
+        try:
+            record = fetch_record(source)
+            previous = parse_record(*record)
+        except RecordError as exc:
+            report.warning(f"no record of the previous deploy: {exc}")
+    if save_since is not None:
+        if previous is None:
+            # Not an error: a first deploy has no record; `announce --since` then sends nothing.
+            report.warning(f"{save_since} not written; the announce after the deploy will send nothing")
+            return
+        save_since.parent.mkdir(parents=True, exist_ok=True)
+        save_since.write_bytes(record[0])  # as the live site had it
+        click.echo(f"saved what was public ({len(previous)} entries) into {save_since}")
+        return
+    if previous is None:
+        # Without it, every statement ever made would look new: announce nothing rather than all.
+        report.warning("nothing announced: the next deploy's run announces what is new from now on")
+        return
+    snapshot = compute(site, statements, _now())
+    if current is None:
+        from mkdocs.config import load_config
+
+        site_dir = Path(load_config(str(config_file.resolve()), plugins=[]).site_dir)
+        current = site_dir / PUBLISHED_PATH
+    if current.exists():
+        try:
+            current_entries = read_record(str(current))
+        except RecordError as exc:
+            raise click.ClickException(str(exc))
+    else:
+        report.warning(f"{current} not found: announcing what is public now, as computed from the statements")
+        current_entries = entries(snapshot.statements)
+    languages = {code: Language(code, site.timezone) for code in site.languages}
+    outcome = run(snapshot, languages, previous, current_entries, send=send, report=report,
+                  attempts=attempts, backoff=backoff)
+    sys.exit(1 if outcome.failed or (send and outcome.skipped) else 0)
+
+
+@main.command()
+@CONFIG_OPTION
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, metavar="IP:PORT",
               help="Where to serve the preview.")
 def serve(config_file: Path, dev_addr: str):

@@ -70,6 +70,17 @@ class Advice:
 
 
 @dataclass(frozen=True)
+class Channel:
+    """Where `statuspress announce` posts each statement: an Apprise URL kept in a secret."""
+
+    id: str
+    env: str  # the NAME of the environment variable (a workflow secret) holding the Apprise URL
+    languages: tuple[str, ...]  # one message per statement in each
+    name: dict[str, str] = field(default_factory=dict)  # what people know it as, per language
+    follow: dict[str, str] = field(default_factory=dict)  # where people follow it, per language
+
+
+@dataclass(frozen=True)
 class Site:
     """The organisation: what the ``statuspress`` block of mkdocs.yml says."""
 
@@ -88,6 +99,9 @@ class Site:
     notice_days: int = 7  # how long a notice without `expires` stays on the overview
     stale_after: int = 30  # minutes after which a page open in a browser says it may be out of date
     editor_bundle: str | None = None  # the browser editor's script, where the organisation hosts it
+    announce: tuple[Channel, ...] = ()
+    websub_hub: str | None = None  # a WebSub hub's address: feeds name it, announce pings it
+    area: dict[str, str] = field(default_factory=dict)  # what CAP alerts cover, in words, per language
 
     def title(self, lang: str) -> str:
         """The site name in `lang` (the configured `site_name` when none is given)."""

@@ -27,6 +27,19 @@ OPTIONS = """\
           phone: "112"
         - text: {nl: Infolijn, fr: Ligne d'info, en: Information line}
           phone: "+32 3 555 00 00"
+      announce:
+        mastodon:
+          env: MASTODON_URL
+          languages: [nl, fr]
+          name: "Mastodon: @ziekenhuis@mastodon.example"
+          follow: https://mastodon.example/@ziekenhuis
+        telegram:
+          env: TELEGRAM_URL
+          languages: [fr]
+          name: {nl: Telegram-kanaal, fr: Canal Telegram}
+          follow: {nl: https://t.me/ziekenhuis_nl, fr: https://t.me/hopital_fr}
+        partners:
+          env: PARTNERS_URL
 """
 
 
@@ -218,6 +231,31 @@ def test_subscribe_page_in_every_language_linked_near_the_top(built):
             assert f"{prefix}departments/{dept}/rss.xml" in hrefs
             assert f"{prefix}departments/{dept}/atom.xml" not in hrefs  # RSS only (see feeds.files)
         assert len(page.cssselect(".md-content h1 + p")[0].text_content()) > 40  # what a feed reader is
+
+
+def test_subscribe_page_says_where_each_statement_is_posted_and_where_the_cap_alerts_are(built):
+    expected = {
+        "": [("Mastodon: @ziekenhuis@mastodon.example", "https://mastodon.example/@ziekenhuis",
+              "(in het Nederlands en Frans)"),
+             ("Telegram-kanaal", "https://t.me/ziekenhuis_nl", "(in het Frans)")],
+        "fr/": [("Mastodon: @ziekenhuis@mastodon.example", "https://mastodon.example/@ziekenhuis",
+                 "(en néerlandais et français)"),
+                ("Canal Telegram", "https://t.me/hopital_fr", "(en français)")],
+    }
+    for prefix, channels in expected.items():
+        page = parse(built / prefix / "subscribe" / "index.html")
+        items = page.cssselect("ul.sp-channels li")
+        # The partners' channel has no public address: nothing to follow, not listed.
+        assert [(text_of(li.cssselect("a")[0]), li.cssselect("a")[0].get("href"),
+                 text_of(li)[len(text_of(li.cssselect("a")[0])) + 1:]) for li in items] == channels
+        heading = page.cssselect("h2#channels")[0]
+        assert text_of(heading.getnext())  # the plain-words sentence under it
+        cap_link = page.cssselect('a[type="application/atom+xml"][href$="cap/index.atom"]')[0]
+        assert urljoin(f"https://h/{prefix}subscribe/", cap_link.get("href")) == "https://h/cap/index.atom"
+    assert (built / "cap" / "index.atom").exists() and (built / "cap" / "2026-01-13-0632-down.xml").exists()
+    summary = json.loads((built / "api" / "v2" / "summary.json").read_text())
+    assert [i["cap_url"] for i in summary["incidents"]] == \
+        ["https://status.example.org/cap/2026-01-13-0632-down.xml"]
 
 
 # -- shared links -------------------------------------------------------------------------------

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from ..compute import Snapshot
-from ..render import api, badges, calendar, feeds, icons, published
+from ..render import api, badges, calendar, cap, feeds, icons, published
 from ..render.i18n import Language
 
-RENDERERS = (feeds, api, calendar, badges, icons, published)
+RENDERERS = (feeds, api, calendar, badges, icons, cap, published)
 
 
 def render_outputs(snapshot: Snapshot, languages: dict[str, Language]) -> dict[str, bytes]:

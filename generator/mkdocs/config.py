@@ -22,6 +22,13 @@ class StatuspressConfig(base.Config):
     advice = c.Type(list, default=[])
     # A feed-to-e-mail sign-up page: a URL, or a URL per language.
     email_signup = c.Optional(c.Type((str, dict)))
+    # Where each statement is posted as it becomes public (`statuspress announce`):
+    # {channel: {env: NAME_OF_SECRET, languages: [...], name: ..., follow: ...}}.
+    announce = c.Type(dict, default={})
+    # A WebSub hub that feeds name and `announce` pings, so readers get a statement in seconds.
+    websub_hub = c.Optional(c.Type(str))
+    # The area the CAP alerts cover, in words, per language ("Campus Antwerpen and surroundings").
+    area = c.Optional(c.Type((str, dict)))
     # Items per feed, newest first: a feed is fetched again and again, and readers keep what
     # they saw; the full history stays on the pages.
     feed_items = c.Type(int, default=50)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from babel import Locale, UnknownLocaleError
 
-from ..model import ID_PATTERN, Advice, Department, Group, Site
+from ..model import ID_PATTERN, Advice, Channel, Department, Group, Site
 from .problems import Problems, did_you_mean, one_of
 
 
@@ -270,19 +270,10 @@ def read_site(options: dict, *, site_name: str, site_url: str | None, config_fil
     if not raw_departments:
         problems.add(where, locate.line(), "no 'departments' in the statuspress block: list at least one")
     for dept_id, spec in raw_departments.items():
-        line = locate.line("departments", dept_id)
         dept_id = str(dept_id)
-        if not ID_PATTERN.match(dept_id):
-            problems.add(where, line, f"department id '{dept_id}' must be lower-case letters, digits and '-'")
-        if not isinstance(spec, dict):
-            problems.add(where, line, f"department '{dept_id}' needs at least 'name: {{{languages[0]}: ...}}'")
+        if not _entry(problems, where, locate, "departments", dept_id, spec, "department", DEPARTMENT_KEYS,
+                      f"name: {{{languages[0]}: ...}}"):
             continue
-        for key in spec:
-            if key not in ("name", "description", "group", "phone"):
-                problems.add(where, locate.line("departments", dept_id, key),
-                             f"unknown key '{key}' in department '{dept_id}'"
-                             f"{did_you_mean(key, ('name', 'description', 'group', 'phone'))}: allowed keys are "
-                             "'name', 'description', 'group', 'phone'")
         group = spec.get("group")
         if group is not None and str(group) not in groups:
             problems.add(where, locate.line("departments", dept_id, "group"),
@@ -306,6 +297,9 @@ def read_site(options: dict, *, site_name: str, site_url: str | None, config_fil
     advice = _advice(options.get("advice"), languages, problems, where, locate)
     email_signup = _urls(options.get("email_signup"), languages, problems, where, locate.line("email_signup"))
 
+    channels = _channels(options.get("announce"), languages, problems, where, locate)
+    websub_hub = _hub(options.get("websub_hub"), problems, where, locate.line("websub_hub"))
+    area = _names(options.get("area"), languages, "'area'", problems, where, locate.line("area"), required=False)
     region = _region(options.get("region"), problems, where, locate.line("region"))
     notice_days = _whole(options, "notice_days", 7, "days", problems, where, locate)
     stale_after = _whole(options, "stale_after", 30, "minutes", problems, where, locate)
@@ -328,10 +322,31 @@ def read_site(options: dict, *, site_name: str, site_url: str | None, config_fil
     site = Site(name=site_name, url=url, timezone=timezone, languages=tuple(languages),
                 departments=departments, groups=groups, titles=titles, organisation=organisation,
                 advice=advice, email_signup=email_signup, feed_items=feed_items, region=region,
-                notice_days=notice_days, stale_after=stale_after, editor_bundle=editor_bundle or None)
+                notice_days=notice_days, stale_after=stale_after, editor_bundle=editor_bundle or None,
+                announce=channels, websub_hub=websub_hub, area=area)
     if not problems.errors:
         _fallback_names(site, options, problems, where, locate.line("languages"))
     return (None if problems.errors else site), problems
+
+
+DEPARTMENT_KEYS = ("name", "description", "group", "phone")
+
+
+def _entry(problems, where, locate, section: str, entry_id: str, spec, kind: str, keys, needs: str) -> bool:
+    """An entry of `section` keyed by an id (a department, a channel): its id, its shape, its keys.
+    False when it is not a mapping, and nothing more can be read from it."""
+    line = locate.line(section, entry_id)
+    if not ID_PATTERN.match(entry_id):
+        problems.add(where, line, f"{kind} id '{entry_id}' must be lower-case letters, digits and '-'")
+    if not isinstance(spec, dict):
+        problems.add(where, line, f"{kind} '{entry_id}' needs at least '{needs}'")
+        return False
+    for key in spec:
+        if key not in keys:
+            problems.add(where, locate.line(section, entry_id, key),
+                         f"unknown key '{key}' in {kind} '{entry_id}'{did_you_mean(key, keys)}: allowed keys are "
+                         f"{one_of(keys)}")
+    return True
 
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
@@ -447,3 +462,72 @@ def _urls(value, languages, problems, where, line) -> dict[str, str]:
             problems.add(where, line, f"'email_signup' for '{lang}' is '{url}', not a web address: give the full "
                                       "address of the sign-up page, starting with https://")
     return urls
+
+
+# An environment variable's name as workflow secrets are named: the Apprise URL itself carries
+# passwords and tokens, so the repository names where it is, never what it is.
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
+CHANNEL_KEYS = ("env", "languages", "name", "follow")
+
+
+def _channels(value, languages, problems, where, locate) -> tuple[Channel, ...]:
+    """`announce`: {channel id: {env: SECRET_NAME, languages: [...], name: ..., follow: ...}}."""
+    if not value:
+        return ()
+    example = f"{{mastodon: {{env: MASTODON_URL, languages: [{languages[0]}]}}}}"
+    if not isinstance(value, dict):
+        problems.add(where, locate.line("announce"), f"'announce' must name channels, such as {example}")
+        return ()
+    result = []
+    for channel_id, spec in value.items():
+        channel_id = str(channel_id)
+        if not _entry(problems, where, locate, "announce", channel_id, spec, "channel", CHANNEL_KEYS,
+                      "env: NAME_OF_THE_SECRET"):
+            continue
+        env = spec.get("env")
+        env_line = locate.line("announce", channel_id, "env")
+        if not isinstance(env, str) or not env.strip():
+            problems.add(where, env_line, f"channel '{channel_id}' needs 'env:', the name of the environment "
+                                          "variable (a workflow secret) that holds its Apprise URL, such as "
+                                          f"{channel_id.upper().replace('-', '_')}_URL")
+            continue
+        if not _ENV_NAME.match(env):
+            # Whatever it is, it is not a name: when it holds '://' it is very likely the secret itself.
+            problems.add(where, env_line, f"channel '{channel_id}': 'env' must be the NAME of an environment "
+                                          "variable, such as MASTODON_URL, not an address: put the Apprise URL in "
+                                          "a workflow secret of that name (it holds a password or token, which "
+                                          "must never be in the repository)")
+            continue
+        wanted = spec.get("languages", list(languages))
+        if isinstance(wanted, str):
+            wanted = [wanted]
+        codes = []
+        for code in wanted if isinstance(wanted, list) else [wanted]:
+            if str(code) not in languages:
+                problems.add(where, locate.line("announce", channel_id, "languages"),
+                             f"channel '{channel_id}' has the language '{code}', which is not one of the site's "
+                             f"languages{did_you_mean(str(code), languages)}: use {one_of(languages)}")
+            else:
+                codes.append(str(code))
+        follow = _names(spec.get("follow"), languages, f"channel '{channel_id}' follow", problems, where,
+                        locate.line("announce", channel_id, "follow"), required=False)
+        for lang, url in follow.items():
+            if not re.match(r"^(https?://[^\s/]+|mailto:\S+@\S+)", url):
+                problems.add(where, locate.line("announce", channel_id, "follow"),
+                             f"channel '{channel_id}': 'follow' for '{lang}' is '{url}', not an address people can "
+                             "open: give the full address of the account or sign-up page, starting with https://")
+        name = _names(spec.get("name"), languages, f"channel '{channel_id}' name", problems, where,
+                      locate.line("announce", channel_id, "name"), required=False)
+        result.append(Channel(id=channel_id, env=env, languages=tuple(dict.fromkeys(codes)), name=name,
+                              follow=follow))
+    return tuple(result)
+
+
+def _hub(value, problems, where, line) -> str | None:
+    if value is None:
+        return None
+    if not re.match(r"^https?://[^\s/]+\S*\Z", value.strip()):
+        problems.add(where, line, f"'websub_hub' is '{value}', not a web address: give the hub's full address, "
+                                  "such as https://pubsubhubbub.appspot.com/")
+        return None
+    return value.strip()

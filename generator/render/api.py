@@ -18,6 +18,7 @@ from ..compute.status import Incident, PlannedClosure, Snapshot
 from ..model import COMPONENT_STATUS, INDICATOR, Statement, worst
 from . import urls
 from .feeds import CORRECTED
+from .cap import path as cap_path
 from .i18n import Language
 from .markdown import MAX_BODY, plain_text, render_markdown
 from .text import clean, truncate
@@ -240,6 +241,8 @@ class _Api:
             "page_id": self.page_id,
             "incident_updates": updates[::-1],  # newest first
             "components": self._affected(incident.departments),
+            # Not Statuspage's: the incident as a CAP 1.2 alert, for public-warning systems.
+            "cap_url": urls.absolute(self.site, cap_path(incident.id)),
         }
 
     def maintenance_status(self, closure: PlannedClosure) -> str:

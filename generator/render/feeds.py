@@ -12,10 +12,11 @@ import html
 import re
 from datetime import datetime, timezone
 
-from feedgen.ext.base import BaseEntryExtension
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.entry import FeedEntry
 from feedgen.ext.dc import DcEntryExtension
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from ..compute.status import Snapshot
 from ..model import Statement
@@ -117,6 +118,30 @@ class _Language(BaseEntryExtension):
         return element
 
 
+class _Hub(BaseExtension):
+    """RSS's <atom:link rel="hub">: feedgen writes only the self link into an RSS channel. WebSub
+    subscribers look for the hub beside the self link, in either format."""
+
+    def __init__(self):
+        self.href = None
+
+    def extend_ns(self):
+        return {"atom": "http://www.w3.org/2005/Atom"}
+
+    def extend_rss(self, rss_feed):
+        if self.href:
+            channel = rss_feed.find("channel")
+            link = etree.SubElement(channel, "{http://www.w3.org/2005/Atom}link", href=self.href, rel="hub")
+            # Beside the self link, where readers and validators look for it.
+            channel.remove(link)
+            self_link = channel.find("{http://www.w3.org/2005/Atom}link")
+            channel.insert(list(channel).index(self_link) + 1 if self_link is not None else len(channel), link)
+        return rss_feed
+
+    def extend_atom(self, atom_feed):
+        return atom_feed
+
+
 def _feed(snapshot: Snapshot, lang: Language, kind: str, statements: list[Statement],
           dept: str | None, entries: _Entries) -> bytes:
     site = snapshot.site
@@ -142,6 +167,12 @@ def _feed(snapshot: Snapshot, lang: Language, kind: str, statements: list[Statem
     fg.description(xml_text(html.escape(description, quote=False) if kind == "rss" else description))
     # RSS <link> is the *last* link added: self first, the HTML page last.
     fg.link(href=urls.absolute(site, path), rel="self", type=MEDIA_TYPES[kind])
+    if site.websub_hub:  # WebSub: subscribers are told of a new statement by the hub (announce pings it)
+        if kind == "rss":
+            fg.register_extension("websub", _Hub, BaseEntryExtension, atom=False, rss=True)
+            fg.websub.href = site.websub_hub
+        else:
+            fg.link(href=site.websub_hub, rel="hub")
     fg.link(href=urls.absolute(site, page), rel="alternate", type="text/html", hreflang=lang.code)
     fg.language(lang.code)
     # A name only: RSS <managingEditor>/<author> need an e-mail address, which we do not have.

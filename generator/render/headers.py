@@ -37,7 +37,7 @@ CORS = {"Access-Control-Allow-Origin": "*"}
 # Read from other origins (the organisation's main website embeds them). `:lang` and `:dept`
 # stand for one path segment, so a path never matches two of these rules.
 CORS_PATHS = (
-    "/api/*", "/badges/*",
+    "/api/*", "/badges/*", "/cap/*",
     "/rss.xml", "/atom.xml", "/planned.ics",
     "/:lang/rss.xml", "/:lang/atom.xml", "/:lang/planned.ics",
     "/departments/:dept/rss.xml", "/:lang/departments/:dept/rss.xml",

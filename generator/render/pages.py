@@ -15,7 +15,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import jinja2
+from babel import Locale
 from babel.dates import format_skeleton
+from babel.lists import format_list
 from markupsafe import Markup, escape
 
 from ..compute import Snapshot
@@ -364,7 +366,20 @@ class PageRenderer:
         return self._render("subscribe.html", urls.subscribe(self.site, self.lang.code), "subscribe", "subscribe",
                             self.lang.gettext("Subscribe"),
                             signup=self.site.localized(self.site.email_signup, self.lang.code)
-                            if self.site.email_signup else None)
+                            if self.site.email_signup else None, channels=self.channels())
+
+    def channels(self) -> list[dict]:
+        """The announce channels people can follow (those with a `follow` address), in words."""
+        result = []
+        for channel in self.site.announce:
+            if not channel.follow:
+                continue  # a private list (partner hospitals' webhooks): nothing to follow
+            names = [Locale.parse(code.replace("-", "_")).get_display_name(self.lang.locale) or code
+                     for code in channel.languages]
+            result.append({"names": channel.name or {self.site.default_language: channel.id},
+                           "url": self.site.localized(channel.follow, self.lang.code),
+                           "languages": format_list(names, locale=self.lang.locale) if names else ""})
+        return result
 
     def incidents(self):
         for group in [*self.snapshot.incidents.values(), *self.snapshot.closures.values()]:

@@ -213,9 +213,9 @@ def test_tricky_title_keeps_every_output_valid(small_site, tmp_path):
     arabic = lxml.html.fromstring((out / "ar" / "updates" / "2026-01-13-0632-tricky" / "index.html").read_bytes())
     assert arabic.cssselect("h1#statement")[0].text_content() == 'الطوارئ "مؤقتا" <مغلقة> & co 🚑'
 
-    counts = {".xml": 0, ".json": 0, ".ics": 0, ".svg": 0}
+    counts = {".xml": 0, ".json": 0, ".ics": 0, ".svg": 0, ".atom": 0}
     for path in out.rglob("*"):
-        if path.suffix in (".xml", ".svg"):
+        if path.suffix in (".xml", ".svg", ".atom"):
             ET.parse(path)  # well-formed, or it raises
             counts[path.suffix] += 1
         elif path.suffix == ".json":
@@ -224,8 +224,13 @@ def test_tricky_title_keeps_every_output_valid(small_site, tmp_path):
         elif path.suffix == ".ics":
             assert Calendar.from_ical(path.read_bytes()).walk("VEVENT")
             counts[".ics"] += 1
-    assert counts[".json"] == 9 and counts[".ics"] == 2 and counts[".svg"] == 6 and counts[".xml"] == 11  # 8 API files and statuspress/published.json
-    # svg: 4 badges, 2 icon sprites; xml: the sitemap, per language 2 site feeds and 3 department feeds
+    assert counts[".json"] == 9 and counts[".ics"] == 2 and counts[".svg"] == 6 and counts[".xml"] == 11
+    assert counts[".atom"] == 1  # cap/index.atom; a planned closure is no CAP alert
+    # svg: 4 badges, 2 icon sprites; xml: the sitemap, per language 2 site feeds and 3 department feeds;
+    # json: 8 API files and statuspress/published.json
+    published = json.loads((out / "statuspress" / "published.json").read_text(encoding="utf-8"))
+    assert [(e["id"], e["language"]) for e in published["statements"]] == \
+        [("2026-01-13-0632-tricky", "nl"), ("2026-01-13-0632-tricky", "ar")]
 
     titles = [e.title for e in feedparser.parse((out / "rss.xml").read_bytes()).entries]
     assert titles == [TRICKY]

@@ -10,6 +10,9 @@ import json
 import re
 import shlex
 import shutil
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import yaml
@@ -60,7 +63,13 @@ def test_github_workflow_steps_run(tmp_path, env):
 
 def test_gitlab_pages_job_runs(tmp_path, env):
     config = yaml.safe_load((REPO / ".gitlab-ci.yml").read_text(encoding="utf-8"))
-    assert config["pages"]["artifacts"]["paths"] == ["public"] and config["pages"]["resource_group"] == "pages"
+    assert config["pages"]["artifacts"]["paths"] == ["public", "announce"]
+    assert config["pages"]["resource_group"] == "pages"
+    # Announcing comes after the verified deploy, takes turns with it, never fails the pipeline, and
+    # is off unless switched on (the GitHub workflow announces already: one host only).
+    assert config["announce"]["stage"] == ".post" and config["announce"]["needs"] == ["pages", "verify"]
+    assert config["announce"]["resource_group"] == "pages" and config["announce"]["allow_failure"] is True
+    assert '$STATUSPRESS_ANNOUNCE == "yes"' in config["announce"]["rules"][0]["if"]
     clone = copy_repo(tmp_path / "clone")
     # GitLab's own address, as GitLab sets CI_PAGES_URL: the copy's feeds and API name it.
     run_gitlab_job(config, "pages", clone, {**env, "CI_PAGES_URL": "https://my-org.gitlab.io/status"})
@@ -247,3 +256,61 @@ def test_gitlab_image_has_git_and_its_own_address():
         assert re.fullmatch(r"python:3\.\d+-(bookworm|trixie)", config["image"]), "a Debian image with git"
         assert config["pages"]["variables"]["STATUSPRESS_SITE_URL"] == "$CI_PAGES_URL"
         assert any("statuspress doctor --expect public" in line for line in config["verify"]["script"])
+
+
+class LiveSite:
+    """The deployed site on a local server (GET), which is also a channel's endpoint (POST)."""
+
+    def __init__(self, folder):
+        self.posts: list[tuple[str, dict]] = []
+        live = self
+
+        class Handler(SimpleHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                live.posts.append((self.path, json.loads(body)))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(folder)))
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_github_workflow_announces_each_new_statement_after_the_deploy(tmp_path, env):
+    workflow = load_workflow(WORKFLOW)
+    jobs = workflow["jobs"]
+    assert jobs["announce"]["needs"] == "verify" and jobs["announce"]["continue-on-error"] is True
+    clone = copy_repo(tmp_path / "clone")
+    live = LiveSite(tmp_path / "live")
+    try:
+        config = clone / "mkdocs.yml"
+        text = re.sub(r"(?m)^site_url: .*$", f"site_url: {live.url}", config.read_text(encoding="utf-8"))
+        config.write_text(text.replace("  - statuspress:\n", "  - statuspress:\n      announce:\n"
+                                       "        partners: {env: MASTODON_URL, languages: [nl, en]}\n", 1),
+                          encoding="utf-8")
+        # What the live site published: this very build, less its newest statement.
+        ran = run_github_job(workflow, "build", clone, env)
+        assert "statuspress announce --save-since announce/previous.json" in ran
+        built = json.loads((clone / "announce" / "published.json").read_text(encoding="utf-8"))["statements"]
+        newest = max(built, key=lambda e: (e["date"], e["id"]))["id"]
+        (tmp_path / "live" / "statuspress").mkdir(parents=True)
+        (tmp_path / "live" / "statuspress" / "published.json").write_text(
+            json.dumps({"statements": [e for e in built if e["id"] != newest]}), encoding="utf-8")
+        run_github_job(workflow, "build", clone, env)  # the run that deploys it
+
+        step = next(s for s in jobs["announce"]["steps"] if "statuspress announce" in s.get("run", ""))
+        assert step["env"]["MASTODON_URL"] == "${{ secrets.MASTODON_URL }}"
+        step["env"]["MASTODON_URL"] = f"json://{live.url[len('http://'):]}partners"  # the secret, in GitHub
+        run_github_job(workflow, "announce", clone, env)
+        assert [(path, post["message"].rsplit("\n", 1)[1]) for path, post in live.posts] == [
+            ("/partners", f"{live.url}updates/{newest}/"), ("/partners", f"{live.url}en/updates/{newest}/")]
+    finally:
+        live.close()

@@ -95,7 +95,9 @@ def test_shapes_match_the_reference_field_by_field(built):
         for component in document.get("components", []):
             problems += shape_problems(component, "component", extra={"components"} if component["group"] else set())
         for incident in document.get("incidents", []):
-            problems += shape_problems(incident, "incident")
+            problems += shape_problems(incident, "incident", extra={"cap_url"})  # ours: its CAP alert
+            if incident["cap_url"] != f"https://status.example.org/cap/{incident['id']}.xml":
+                problems.append(f"incident {incident['id']}: cap_url is {incident['cap_url']}")
             problems += [p for c in incident["components"] for p in shape_problems(c, "component")]
             for update_ in incident["incident_updates"]:
                 problems += shape_problems(update_, "update")

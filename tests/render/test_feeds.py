@@ -418,3 +418,18 @@ def test_entries_are_in_order_even_with_equal_dates(tmp_path):
     snapshot, languages = build(tmp_path, same_time)
     entries = parse(feeds.files(snapshot, languages)["atom.xml"]).entries
     assert [e.id.rsplit("-", 1)[-1] for e in entries] == ["c/", "b/", "a/"]
+
+
+def test_feeds_name_the_websub_hub_beside_their_self_link_and_still_pass(tmp_path):
+    hub = "https://hub.example.net/"
+    snapshot, languages = build(tmp_path, options={**OPTIONS, "websub_hub": hub})
+    files = feeds.files(snapshot, languages)
+    for path, data in files.items():
+        assert feed_problems(path, data, snapshot.now) == []
+        links = {link.rel: link.href for link in parse(data).feed.links}
+        assert links["hub"] == hub and links["self"] == SITE_URL + path, path
+        # Beside the self link, in both formats (WebSub: the hub and the topic, each a link element).
+        root = ET.fromstring(data)
+        channel = root.find("channel") if root.tag == "rss" else root
+        atom_links = [(link.get("rel"), link.get("href")) for link in channel.findall(f"{ATOM}link")]
+        assert atom_links[:2] == [("self", SITE_URL + path), ("hub", hub)], path
