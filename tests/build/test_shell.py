@@ -1,5 +1,5 @@
 """Statement and incident pages written from one slotted theme page per language and kind
-(render/shell.py) are, byte for byte, the pages MkDocs renders one by one."""
+(build/shell.py) are, byte for byte, the pages MkDocs renders one by one."""
 from __future__ import annotations
 
 import gzip
