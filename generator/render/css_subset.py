@@ -38,6 +38,8 @@ _DYNAMIC = re.compile(
     r"target-within|checked|indeterminate|valid|invalid|user-valid|user-invalid|placeholder-shown|"
     r"disabled|enabled|link|any-link|autofill|open|popover-open|modal|defined)\b(?:\([^()]*\))?(?!\()")
 _EMPTY_COMPOUND = re.compile(r"(^|[>+~])\s*(?=[>+~]|$)")
+_GROUP = re.compile(r"\([^()]*\)")  # the argument of :not(), :is(), :where(), :nth-child()...
+_CLASS = re.compile(r"\.(-?[_a-zA-Z][-\w]*)")
 _VAR = re.compile(r"var\(\s*(--[-\w]+)")
 _ANIMATION = re.compile(r"[-\w]+")
 
@@ -98,9 +100,12 @@ def _rules(tokens):
 
 
 class _Collector:
-    """Every style rule of the sheets, each selector compiled once into one matcher."""
+    """Every style rule of the sheets, each selector compiled once into one matcher. A selector
+    naming a class that no page has cannot match and is not compiled: most of Material's are
+    for components status pages never show, and compiling is half of the work."""
 
-    def __init__(self):
+    def __init__(self, classes: set[str]):
+        self.classes = classes
         self.matcher = cssselect2.Matcher()
         self.kept: set[tuple[int, int]] = set()  # (rule number, selector number) that matched
         self.selectors: dict[int, list[str]] = {}
@@ -111,8 +116,14 @@ class _Collector:
         self.count += 1
         self.selectors[number] = selectors = _selectors(rule.prelude)
         for index, selector in enumerate(selectors):
+            static = _static(selector)
+            outside_groups = static
+            while _GROUP.search(outside_groups):
+                outside_groups = _GROUP.sub("", outside_groups)
+            if not self.classes.issuperset(_CLASS.findall(outside_groups)):
+                continue
             try:
-                compiled = cssselect2.compile_selector_list(_static(selector))
+                compiled = cssselect2.compile_selector_list(static)
             except (cssselect2.SelectorError, NotImplementedError, ValueError):
                 self.kept.add((number, index))  # not understood: kept
                 continue
@@ -122,7 +133,7 @@ class _Collector:
                 self.matcher.add_selector(part, (number, index))
         return number
 
-    def match(self, root: ET.Element) -> None:
+    def match(self, root) -> None:
         for element in cssselect2.ElementWrapper.from_html_root(root).iter_subtree():
             for *_, payload in self.matcher.match(element):
                 self.kept.add(payload)
@@ -237,11 +248,13 @@ def subset(sheets: list[str], pages: list[str], keep_properties_of: str = "") ->
     `keep_properties_of` is CSS served beside the subset (our own sheet): the custom
     properties it reads stay defined.
     """
-    collector = _Collector()
+    roots = [parse_html(page) for page in pages]
+    classes = {name for root in roots for element in root.iter() for name in element.get("class", "").split()}
+    collector = _Collector(classes)
     trees = [_tree(tinycss2.parse_stylesheet(sheet, skip_whitespace=True, skip_comments=True), collector)
              for sheet in sheets]
-    for page in pages:
-        collector.match(parse_html(page))
+    for root in roots:
+        collector.match(root)
     kept = [item for tree in trees for item in _kept(tree, collector)]
     used = _used_properties(kept, keep_properties_of)
     return _serialize(kept, used, _animations(kept, keep_properties_of))
