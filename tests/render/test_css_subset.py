@@ -18,7 +18,7 @@ SHEET = """
 @supports selector(::-webkit-scrollbar){.md-search{scrollbar-width:thin}}
 @font-face{font-family:x;src:url(x.woff2)}
 @keyframes spin{to{transform:rotate(1turn)}}
-.md-search:fullscreen{display:none}
+.md-header:fullscreen{display:none}
 """
 PAGE = """<!doctype html><html dir="ltr"><body>
 <input type="checkbox" data-md-toggle="drawer"><div class="md-container"><header class="md-header"></header>
@@ -48,7 +48,7 @@ def test_keeps_what_the_page_uses_and_drops_the_rest():
     assert ".md-typeset ol ol" in kept
     assert "@media .md-header" in kept and "@media .md-tabs" not in kept
     # Not understood by cssselect2 (:fullscreen): kept, never lost by doubt.
-    assert ".md-search:fullscreen" in kept
+    assert ".md-header:fullscreen" in kept
     assert "@font-face" not in result and "@keyframes spin" not in result
 
 
