@@ -35,7 +35,7 @@ from ..render.pages import RenderedPage, plan_pages
 from ..render.text import clean
 from ..build.files import write_file, write_files
 from ..build.publish import Publication, PublishError
-from ..build.writer import PageWriter, slotted_pages
+from ..build.writer import SLOTTED_KINDS, PageWriter, slotted_pages
 from ..validate import load_site
 from . import material
 from .config import StatuspressConfig
@@ -72,7 +72,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         self.publication = None
         # The largest page of each (direction, kind) made: what the status pages' sheet is cut to.
         self.css_samples = {}
-        self.slotted_samples = {}  # (direction, kind) -> a PlannedPage of a slotted kind
+        self.slotted_samples = {}  # (direction, kind) -> the PlannedPage sampled, of a slotted kind
 
     # -- read and compute ------------------------------------------------------
 
@@ -140,9 +140,12 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         self.slotted = sorted({(p.page.lang, p.page.kind) for p in to_slot})
         self.css_samples = {}
         self.slotted_samples = {}
-        for planned_page in to_slot:  # one of each kind per direction: its markup, beside the specimen
-            key = (self.languages[planned_page.page.lang].direction, planned_page.page.kind)
-            self.slotted_samples.setdefault(key, planned_page)
+        # Of the kinds that may be slotted, the first page of each direction is sampled, whichever
+        # way it is written: the sheet does not depend on how pages are made (test_shell.py).
+        for planned_page in planned:
+            if planned_page.page.kind in SLOTTED_KINDS:
+                key = (self.languages[planned_page.page.lang].direction, planned_page.page.kind)
+                self.slotted_samples.setdefault(key, planned_page)
         self.sitemap = [urls.absolute(self.site, p.page.path) for p in to_slot]
         for page in rendered:
             existing = files.get_file_from_path(page.src_uri)
@@ -323,12 +326,16 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         finished = shell.Slotted.of(self.finished_status_page(output)).fill(
             {slot: filled[slot] for slot in (shell.CONTENT, shell.JSONLD)})
         rendered = self.pages[page.file.src_uri]
-        self._css_sample(rendered.lang, rendered.kind, finished)
+        self._css_sample(rendered.lang, rendered.kind, finished, page.file.src_uri)
         return finished
 
-    def _css_sample(self, code: str, kind: str, page: str) -> None:
+    def _css_sample(self, code: str, kind: str, page: str, src_uri: str = "") -> None:
         key = (self.languages[code].direction, kind)
-        if len(page) > len(self.css_samples.get(key, "")):
+        if kind in SLOTTED_KINDS:
+            sampled = self.slotted_samples.get(key)
+            if sampled is not None and sampled.page.src_uri == src_uri:
+                self.css_samples[key] = page
+        elif len(page) > len(self.css_samples.get(key, "")):
             self.css_samples[key] = page
 
     def finished_status_page(self, output: str) -> str:
@@ -376,17 +383,22 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
 
     def _status_css(self, config) -> str:
         """The status pages' style sheet: the rules of Material's sheets that the status pages
-        made use, then ours whole (every rule of it is for them). Matched against the largest
-        page of each kind and text direction, and a statement page holding every element a
-        statement may hold (SPECIMEN): the theme's markup is the same on every page of a kind,
-        and statements' own markup is limited to those elements. Kept in the cache under the
+        made use, then ours whole (every rule of it is for them). Matched against, for each text
+        direction, the largest page of each kind (the first of the statement and incident pages)
+        and a page's content holding every element a statement may hold (SPECIMEN): the theme's
+        markup is the same on every page of a kind, and statements' own markup is limited to
+        those elements. Kept in the cache under the
         digest of the sheets and the sampled pages' markup (text and times left out)."""
         pages = list(self.css_samples.values())
         for (direction, kind), planned in self.slotted_samples.items():
             sample = planned.page
-            content = planned.render() + (SPECIMEN if kind == "update" else "")
-            pages.append(self.theme.shells[(sample.lang, kind)].fill(
-                shell.values(sample.key, sample.title, sample.description, content, planned.jsonld())))
+            if (direction, kind) not in self.css_samples:  # slotted: not made by MkDocs
+                pages.append(self.theme.shells[(sample.lang, kind)].fill(
+                    shell.values(sample.key, sample.title, sample.description, planned.render(), planned.jsonld())))
+        for direction in sorted({language.direction for language in self.languages.values()}):
+            pages.append(f'<html dir="{direction}"><body><div class="md-container"><main class="md-main">'
+                         f'<div class="md-content"><article class="md-content__inner md-typeset">{SPECIMEN}'
+                         '</article></div></main></div></body></html>')
         sheets = [path.read_text(encoding="utf-8") for path in material.stylesheets(config)]
         ours = (material.THEME_DIR / material.CSS).read_text(encoding="utf-8")
         inputs = [css_subset.fingerprint(), *(sheet.encode() for sheet in sheets), ours.encode(),
