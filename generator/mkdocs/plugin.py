@@ -388,7 +388,8 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         and a page's content holding every element a statement may hold (SPECIMEN): the theme's
         markup is the same on every page of a kind, and statements' own markup is limited to
         those elements. Kept in the cache under the
-        digest of the sheets and the sampled pages' markup (text and times left out)."""
+        digest of the sheets and the sampled pages' structure (`css_subset.structure`): a new
+        statement adds cards of known shapes, and the next build reads the same sheet."""
         pages = list(self.css_samples.values())
         for (direction, kind), planned in self.slotted_samples.items():
             sample = planned.page
@@ -401,8 +402,9 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
                          '</article></div></main></div></body></html>')
         sheets = [path.read_text(encoding="utf-8") for path in material.stylesheets(config)]
         ours = (material.THEME_DIR / material.CSS).read_text(encoding="utf-8")
+        named = css_subset.classes_named(sheets)
         inputs = [css_subset.fingerprint(), *(sheet.encode() for sheet in sheets), ours.encode(),
-                  *sorted(css_subset.markup(page).encode() for page in pages)]
+                  *sorted({line.encode() for page in pages for line in css_subset.structure(page, named)})]
         subset = remembered("status-css", inputs, lambda: css_subset.subset(sheets, pages, ours))
         return subset + "\n" + ours
 

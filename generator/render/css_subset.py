@@ -260,15 +260,55 @@ def subset(sheets: list[str], pages: list[str], keep_properties_of: str = "") ->
     return _serialize(kept, used, _animations(kept, keep_properties_of))
 
 
-# What the subset does not depend on: text between tags, and attribute values that are text or
-# addresses (Material's sheet tests `href` and `title` only for being there).
-_TEXT = re.compile(r">[^<]+<")
-_TEXT_VALUE = re.compile(r'\s(content|datetime|title|alt|aria-label|href|hreflang|lang)="[^"]*"')
+# Attribute values that are text or addresses: Material's sheet tests `href` and `title` only
+# for being there, never their value.
+_TEXT_ATTRIBUTES = {"content", "datetime", "title", "alt", "aria-label", "href", "hreflang", "lang", "id", "for",
+                    "name", "value", "src", "srcset"}
+_POSITIONS = 8  # a child's position from either end, counted this far (for :first-child, :nth-child...)
 
 
-def markup(page: str) -> str:
-    """`page` as far as `subset` reads it: a key for remembering a subset between builds."""
-    return _TEXT_VALUE.sub(r" \1", _TEXT.sub("><", page))
+_ATTRIBUTE = re.compile(r"\[\s*([-\w]+)")
+
+
+def _signature(element: ET.Element, named: set[str] | None) -> str:
+    attributes = []
+    for name, value in sorted(element.items()):
+        if name in _TEXT_ATTRIBUTES or (named is not None and name != "class" and f"[{name}" not in named):
+            value = ""
+        elif name == "class" and named is not None:
+            value = " ".join(sorted(c for c in value.split() if c in named))
+        attributes.append((name, value))
+    return f"{element.tag}{attributes}"
+
+
+def classes_named(sheets: list[str]) -> set[str]:
+    """Every class name the sheets' text mentions, and every attribute name it tests (as
+    "[name"): more than their selectors name, which is harmless."""
+    return {name for sheet in sheets for name in _CLASS.findall(sheet)} | \
+        {f"[{name}" for sheet in sheets for name in _ATTRIBUTE.findall(sheet)}
+
+
+def structure(page: str, named: set[str] | None = None) -> set[str]:
+    """What `subset` reads of `page`, as a set: each element with its ancestors, its position
+    from both ends and the elements before it among its siblings, but not how often a shape
+    repeats, nor text, times or addresses, nor the classes no sheet names (`named`, when
+    given: a department's status class changes nothing Material's sheet matches). A key for remembering a subset between builds that
+    stays the same when a statement adds one more card of a known shape. (Text plays no part:
+    `:empty` is never relied on.)"""
+    found: set[str] = set()
+
+    def walk(element: ET.Element, path: str) -> None:
+        children = list(element)
+        before: set[str] = set()
+        for index, child in enumerate(children):
+            signature = _signature(child, named)
+            position = (min(index, _POSITIONS), min(len(children) - 1 - index, _POSITIONS))
+            found.add(f"{path}>{signature}{position}{sorted(before)}")
+            before.add(signature)
+            walk(child, f"{path}>{signature}")
+
+    walk(parse_html(page), "")
+    return found
 
 
 def fingerprint() -> bytes:

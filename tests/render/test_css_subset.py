@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import tinycss2
 
-from generator.render.css_subset import markup, subset
+from generator.render.css_subset import structure, subset
 
 SHEET = """
 @charset "UTF-8";
@@ -60,6 +60,12 @@ def test_keeps_only_the_custom_properties_something_reads():
     assert "--unused" in subset([SHEET], [PAGE], keep_properties_of=".x{color:var(--unused)}")
 
 
-def test_the_cache_key_ignores_text_but_not_structure():
-    assert markup('<p class="a" title="One">Hello</p>') == markup('<p class="a" title="Two">Bye</p>')
-    assert markup('<p class="a">x</p>') != markup('<p class="b">x</p>')
+def test_the_cache_key_ignores_text_and_repeats_but_not_structure():
+    one = '<ul class="cards"><li class="card" title="One">Hello</li></ul>'
+    assert structure(one) == structure('<ul class="cards"><li class="card" title="Two">Bye</li></ul>')
+    assert structure(one) != structure(one.replace('class="card"', 'class="other"'))
+    many = "".join(f'<li class="card">{n}</li>' for n in range(30))
+    assert structure(f'<ul class="cards">{many}</ul>') == structure(f'<ul class="cards">{many}{many}</ul>')
+    # A child's position counts (:first-child, :last-child, :nth-child).
+    assert structure('<ul class="cards"><li class="card">1</li></ul>') != \
+        structure('<ul class="cards"><li class="card">1</li><li class="card">2</li></ul>')
