@@ -31,12 +31,13 @@ import tinycss2
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 # States a reader brings about (hover, focus, a ticked checkbox) and pseudo-elements: removed
-# from a selector before it is tested against the static pages.
+# from a selector before it is tested against the static pages (a whole name: `:focus` is not
+# the start of `:focus-within`).
 _DYNAMIC = re.compile(
     r"::?(?:before|after|placeholder|marker|selection|backdrop|first-line|first-letter|file-selector-button|"
     r"-webkit-[-\w]+|-moz-[-\w]+|-ms-[-\w]+|hover|focus|focus-visible|focus-within|active|visited|target|"
     r"target-within|checked|indeterminate|valid|invalid|user-valid|user-invalid|placeholder-shown|"
-    r"disabled|enabled|link|any-link|autofill|open|popover-open|modal|defined)\b(?:\([^()]*\))?(?!\()")
+    r"disabled|enabled|link|any-link|autofill|open|popover-open|modal|defined)(?![-\w])(?:\([^()]*\))?")
 _EMPTY_COMPOUND = re.compile(r"(^|[>+~])\s*(?=[>+~]|$)")
 _GROUP = re.compile(r"\([^()]*\)")  # the argument of :not(), :is(), :where(), :nth-child()...
 _CLASS = re.compile(r"\.(-?[_a-zA-Z][-\w]*)")

@@ -11,6 +11,7 @@ SHEET = """
 .md-header{color:var(--chained)}
 .md-search{color:blue}
 .md-nav__link:hover,.md-search__input:focus{color:green}
+.md-nav:focus-within .md-nav__link,.md-search:focus-within .md-nav__link{opacity:1}
 [data-md-toggle=drawer]:checked~.md-container .md-nav{left:0}
 .md-typeset ol ol,.md-typeset dl dt{margin:0}
 .md-header:before{content:""}
@@ -43,6 +44,8 @@ def test_keeps_what_the_page_uses_and_drops_the_rest():
     assert ".md-search" not in kept and "@supports .md-search" not in kept
     # Hover and focus states of elements that exist: kept, only the selectors that match.
     assert ".md-nav__link:hover" in kept
+    # The language menu opens on :focus-within (not read as :focus followed by "-within").
+    assert ".md-nav:focus-within .md-nav__link" in kept
     # The drawer opens by a checkbox a reader ticks.
     assert "[data-md-toggle=drawer]:checked~.md-container .md-nav" in kept
     assert ".md-typeset ol ol" in kept
