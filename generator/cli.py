@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -44,7 +45,14 @@ def _load(config_file: Path):
         if plugin is None:
             raise click.ClickException(f"{config_file}: the 'statuspress' plugin is not listed under 'plugins'")
         options = dict(plugin.config)
-    loaded = load_site(options, site_name=config.site_name, site_url=config.site_url, config_file=config_file)
+    from .read.site import SiteUrlError, site_url_from_environment
+
+    try:
+        site_url = site_url_from_environment(config.site_url)
+    except SiteUrlError as exc:
+        raise click.ClickException(str(exc)) from None
+    loaded = load_site(options, site_name=config.site_name, site_url=site_url, config_file=config_file,
+                       site_dir=config.site_dir, docs_dir=config.docs_dir)
     return loaded.site, loaded.statements, loaded.problems, loaded.updates_dir
 
 
@@ -266,11 +274,13 @@ def _parse_languages(value: str | None, site) -> list[str]:
 @click.option("--timezone", default="UTC", show_default=True, help="IANA time zone, such as Europe/Brussels.")
 @click.option("--site-url", default=None, help="Where the site will be published (a placeholder by default).")
 @click.option("--requirement", default=None,
-              help="What the publishing workflows pip-install to get statuspress (default: statuspress).")
+              help="What the publishing workflows pip-install to get statuspress (default: the statuspress "
+                   "running init, pinned: a git URL at its commit, or statuspress==VERSION).")
 def init(directory: Path, site_name: str, languages: str, timezone: str, site_url: str | None,
          requirement: str | None):
     """Start a new, empty status site in DIRECTORY (which must not exist or be empty)."""
-    from .scaffold import DEFAULT_REQUIREMENT, PLACEHOLDER_URL, InitError, init_site
+    from .scaffold import PLACEHOLDER_URL, InitError, init_site
+    from .scaffold.requirement import installed_requirement
 
     codes = [code.strip() for code in languages.split(",") if code.strip()]
     try:
@@ -278,13 +288,20 @@ def init(directory: Path, site_name: str, languages: str, timezone: str, site_ur
     except (KeyError, ValueError):
         raise click.BadParameter(f"'{timezone}' is not an IANA time zone such as Europe/Brussels",
                                  param_hint="--timezone")
+    pinned = None if requirement else installed_requirement()
+    text = requirement if requirement else "\n".join(filter(None, [pinned.comment, pinned.line]))
     try:
         init_site(directory, site_name=site_name, languages=codes, timezone=timezone,
-                  site_url=site_url or PLACEHOLDER_URL, requirement=requirement or DEFAULT_REQUIREMENT)
+                  site_url=site_url or PLACEHOLDER_URL, requirement=text)
     except InitError as exc:
         raise click.ClickException(str(exc))
-    click.echo(f"created a new status site in {directory}\n"
-               f"next: cd {directory} && statuspress serve   (then edit mkdocs.yml: site_url, departments)")
+    click.echo(f"created a new status site in {directory}")
+    if pinned is not None:
+        click.echo(f"requirements.txt: {pinned.line or '(no installable statuspress: see below)'}")
+        if pinned.advice:
+            click.echo(("before the first push: " if not pinned.line else "note: ") + pinned.advice,
+                       err=not pinned.line)
+    click.echo(f"next: cd {directory} && statuspress serve   (then edit mkdocs.yml: site_url, departments)")
 
 
 @main.command()
@@ -304,6 +321,58 @@ def serve(config_file: Path, dev_addr: str):
     if not host or not port.isdigit():
         raise click.BadParameter("give an address such as 127.0.0.1:8000", param_hint="--dev-addr")
     run(config_file, host, int(port))
+
+
+@main.command()
+@click.option("--format", "output", type=click.Choice(["netlify", "nginx", "apache", "caddy", "s3"]),
+              required=True, help="netlify (also Cloudflare Pages: the _headers file), nginx, apache "
+                                  "(.htaccess), caddy (Caddyfile) or s3 (aws CLI and CloudFront policies).")
+@click.option("--site-dir", type=click.Path(path_type=Path), default=None,
+              help="A built site: its own policies (with its script hashes) and, for netlify, its tree.")
+def headers(output: str, site_dir: Path | None):
+    """Print the cache, CORS and security headers of `_headers` for another server."""
+    from .render.headers import server_rules
+
+    try:
+        click.echo(server_rules(output, site_dir), nl=False)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command()
+@click.argument("urls", nargs=-1, required=True, metavar="URL...")
+@click.option("--expect", "site_dir", type=click.Path(path_type=Path), default=None,
+              help="The site_dir of the build just made: each copy must serve that build (or a newer one).")
+@click.option("--wait", type=click.FloatRange(0, 3600), default=0, show_default=True, metavar="SECONDS",
+              help="Keep asking a copy that is not current yet, up to this long (a deploy takes a while to "
+                   "reach a CDN).")
+@click.option("--max-age", type=click.FloatRange(1), default=30, show_default=True, metavar="MINUTES",
+              help="Without --expect: a copy whose page was generated longer ago than this is stale.")
+@click.option("--strict", is_flag=True, help="Fail on missing cache, CORS or security headers too.")
+def doctor(urls: tuple[str, ...], site_dir: Path | None, wait: float, max_age: float, strict: bool):
+    """Check each live copy of the site: reachable, same build, how old, headers served; exit 1 if any
+    copy is unreachable, stale or diverging."""
+    from . import doctor as checks
+
+    expected = None
+    if site_dir is not None:
+        try:
+            expected = checks.local_build(site_dir)
+        except (FileNotFoundError, ValueError) as exc:
+            raise click.ClickException(str(exc)) from None
+    for url in urls:
+        if not re.match(r"^https?://", url):
+            raise click.BadParameter(f"'{url}' is not an address such as https://status.example.org/",
+                                     param_hint="URL")
+    verdicts = checks.check(list(urls), expected, wait, max_age)
+    for verdict in verdicts:
+        click.echo(checks.report(verdict))
+    failed = [v for v in verdicts if v.failed(strict)]
+    if failed:
+        click.echo(f"\n{len(failed)} of {len(verdicts)} copies not as they should be: "
+                   + ", ".join(f"{v.copy.url} ({v.state if v.state != 'current' else 'headers missing'})"
+                               for v in failed), err=True)
+    sys.exit(1 if failed else 0)
 
 
 if __name__ == "__main__":

@@ -84,6 +84,10 @@ class Site:
     advice: tuple[Advice, ...] = ()
     email_signup: dict[str, str] = field(default_factory=dict)  # URL per language
     feed_items: int = 50  # the newest statements each feed carries
+    region: str | None = None  # the country phone numbers are written for (ISO 3166 code, "BE")
+    notice_days: int = 7  # how long a notice without `expires` stays on the overview
+    stale_after: int = 30  # minutes after which a page open in a browser says it may be out of date
+    editor_bundle: str | None = None  # the browser editor's script, where the organisation hosts it
 
     def title(self, lang: str) -> str:
         """The site name in `lang` (the configured `site_name` when none is given)."""
@@ -144,6 +148,8 @@ class Statement:
     departments: dict[str, str] = field(default_factory=dict)
     planned: Window | None = None
     embargo: bool = False  # a date more than a day ahead is deliberate
+    next_update: datetime | None = None  # when the next statement of its incident is promised
+    expires: datetime | None = None  # notices only: off the overview from then on
     # key -> line of that key in the default-language file, so later checks can point at it.
     lines: dict[str, int] = field(default_factory=dict, compare=False)
 

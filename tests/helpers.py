@@ -156,10 +156,17 @@ def example_site() -> Site:
     return site
 
 
-def copy_example(dest: Path) -> Path:
-    """A copy of the example site (mkdocs.yml, updates/, docs/) in `dest`; returns its mkdocs.yml."""
+def copy_example(dest: Path, add_languages: tuple[str, ...] = ()) -> Path:
+    """A copy of the example site (mkdocs.yml, updates/, docs/) in `dest`, with `add_languages`
+    added to its languages (Arabic, for right-to-left pages); returns its mkdocs.yml."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy2(EXAMPLE_CONFIG, dest / "mkdocs.yml")
+    if add_languages:
+        text, count = re.subn(r"(\n\s+languages:\s*\[)([^\]]*)\]",
+                              lambda m: f"{m[1]}{m[2]}, {', '.join(add_languages)}]",
+                              (dest / "mkdocs.yml").read_text(encoding="utf-8"), count=1)
+        assert count == 1, "no `languages: [...]` in mkdocs.yml"
+        (dest / "mkdocs.yml").write_text(text, encoding="utf-8")
     shutil.copytree(REPO / "updates", dest / "updates")
     shutil.copytree(REPO / "docs", dest / "docs")
     return dest / "mkdocs.yml"
@@ -688,27 +695,46 @@ def has_check_format(env: dict[str, str], cwd: Path) -> bool:
 
 
 def run_github_job(workflow: dict, job: str, cwd: Path, env: dict[str, str]) -> list[str]:
-    """Run every `run:` step of `job` in order (`uses:` steps are GitHub's own); the commands run."""
+    """Run every `run:` step of `job` in order (`uses:` steps are GitHub's own); the commands run.
+
+    As in a repository that sets no variable and no secret: a step whose `if:` names one is
+    skipped (the optional mirrors). `$GITHUB_ENV` works as on GitHub: what a step appends to
+    it is in the environment of the steps after it.
+    """
     base = {**env, **{k: github_value(v) for k, v in (workflow.get("env") or {}).items()}}
+    github_env = cwd / ".github-env"
+    github_env.write_text("", encoding="utf-8")
     ran = []
     for step in workflow["jobs"][job]["steps"]:
         if "run" not in step:
             assert "uses" in step, step
             continue
+        condition = str(step.get("if", ""))
+        if re.search(r"\b(vars|secrets)\.", condition):
+            assert re.fullmatch(r"\s*vars\.[A-Z0-9_]+ != ''\s*", condition), condition
+            continue
         command = step["run"]
         if "statuspress check --format github" in command and not has_check_format(base, cwd):
             # `--format` is added by another change; until it lands, check without it.
             command = command.replace(" --format github", "")
-        step_env = {**base, **{k: github_value(v) for k, v in (step.get("env") or {}).items()}}
+        step_env = {**base, **{k: github_value(v) for k, v in (step.get("env") or {}).items()},
+                    "GITHUB_ENV": str(github_env)}
         result = run_shell(command, cwd, step_env)
         assert result.returncode == 0, f"step {step.get('name', command)!r} failed:\n{result.stdout}\n{result.stderr}"
+        for line in github_env.read_text(encoding="utf-8").splitlines():
+            name, _, value = line.partition("=")
+            base[name] = value
         ran.append(command)
+    github_env.unlink()
     return ran
 
 
 def run_gitlab_job(config: dict, job: str, cwd: Path, env: dict[str, str]) -> list[str]:
     variables = {k: str(v).replace("$CI_PROJECT_DIR", str(cwd)) for k, v in (config.get("variables") or {}).items()}
     job_env = {**env, **variables, "CI_PROJECT_DIR": str(cwd)}
+    # A job's own variables, with $NAME expanded from the others as GitLab does.
+    for name, value in (config[job].get("variables") or {}).items():
+        job_env[name] = re.sub(r"\$\{?(\w+)\}?", lambda m: job_env.get(m.group(1), ""), str(value))
     for command in config[job]["script"]:
         result = run_shell(command, cwd, job_env)
         assert result.returncode == 0, f"{command!r} failed:\n{result.stdout}\n{result.stderr}"

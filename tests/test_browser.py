@@ -340,10 +340,10 @@ def test_overview_without_javascript(site, new_page, lang):
         assert item.count() == 1, f"{dept} is not listed once on /{prefix(lang)}"
         name = item.locator(".sp-department__name")
         assert name.is_visible() and name.inner_text().strip() == localized(config.get("name"), lang)
-        status = item.locator(".sp-status")
+        status = item.locator(".sp-department__head .sp-status")
         value = next(c.split("--", 1)[1] for c in status.get_attribute("class").split() if "--" in c)
         assert value in STATUSES
-        text = item.locator(".sp-status__text")
+        text = status.locator(".sp-status__text")
         assert text.is_visible(), f"{dept}: status words hidden without JavaScript"
         word = text.inner_text().strip()
         assert word, f"{dept}: no status words"
@@ -603,6 +603,9 @@ def day_one(tmp_path_factory):
 @pytest.mark.parametrize("lang", LANGS)
 def test_first_phone_screen_says_what_to_do(day_one, new_page, lang):
     page = new_page(viewport={"width": 390, "height": 844})
+    # Read as it is published, five minutes after its build: later, the browser's clock makes the
+    # page say at the top that it is old (test_stale_notice_when_the_page_is_old).
+    page.clock.install(time=int(__import__("datetime").datetime.fromisoformat(DAY_ONE).timestamp()) + 300)
     page.goto(day_one.url(prefix(lang)))
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     for what in (".sp-overall", ".sp-incident .sp-summary", ".sp-advice"):
@@ -642,3 +645,75 @@ def test_header_icons_are_drawn_from_the_sprite(site, new_page, kind):
         assert box["width"] >= 16 and box["height"] >= 16, box  # sized by the theme, as the inline icon was
     for drawn, missing in zip(shots[True], shots[False]):
         assert drawn != missing, "the icon looks the same without the sprite: it was not drawn from it"
+
+
+# -- what only the reader's clock can tell: the page has grown old, a promised update is late ----
+
+GENERATED = int(EPOCH)  # the example's build moment: 2026-01-14 15:13 in Brussels
+
+
+def _opened_at(new_page, url: str, seconds_after: int, **options):
+    """A page opened with the browser's clock `seconds_after` the build."""
+    page = new_page(**options)
+    page.clock.install(time=GENERATED + seconds_after)
+    page.goto(url)
+    return page
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_stale_notice_when_the_page_is_old(site, new_page, lang):
+    info_line = next(item for item in PLUGIN["advice"] if len(item["phone"].replace(" ", "")) > 6)["phone"]
+    for path in (prefix(lang), site.pages(lang)["department"], site.pages(lang)["incident"]):
+        fresh = _opened_at(new_page, site.url(path), 5 * 60)
+        assert not fresh.locator(".sp-stale").is_visible(), f"/{path} opened 5 minutes after its build says it is old"
+        old = _opened_at(new_page, site.url(path), 2 * 3600)
+        notice = old.locator(".sp-stale")
+        assert notice.is_visible(), f"/{path} opened 2 hours after its build does not say so"
+        text = notice.inner_text()
+        hours = old.evaluate("new Intl.RelativeTimeFormat(document.documentElement.lang, "
+                             "{numeric: 'auto'}).format(-2, 'hour')")
+        assert hours in text and info_line in text, text
+        # At the top of what the page says, above its title.
+        assert notice.bounding_box()["y"] < old.locator(".sp-page h1").bounding_box()["y"]
+    # Without JavaScript nothing can know the page's age: nothing wrong is shown.
+    quiet = _opened_at(new_page, site.url(prefix(lang)), 2 * 3600, java_script_enabled=False)
+    assert not quiet.locator(".sp-stale").is_visible()
+
+
+def test_next_update_turns_late_in_the_browser(site, new_page):
+    """The example's latest crisis statement (14:00) promises news by 18:00; built at 15:13."""
+    for seconds, late in ((2 * 3600, False), (3 * 3600, True)):
+        page = _opened_at(new_page, site.url("en/"), seconds)
+        box = page.locator(".sp-next-update").first
+        assert ("sp-next-update--late" in box.get_attribute("class")) == late
+        assert page.locator(".sp-next-update__late").first.is_visible() == late
+        assert page.locator(".sp-next-update__due").first.is_visible() != late
+        shown = box.inner_text().replace("\u202f", " ")  # Babel writes "6:00\u202fPM"
+        assert shown == ("Update expected at 6:00 PM" if late else "Next update by 6:00 PM"), shown
+
+
+def test_tel_link_in_a_statement_reads_as_written(rtl_site, new_page):
+    """A number in a statement's text is a tel: link whose drawn text is the number as written, on
+    one line, in Dutch and in an Arabic page (where the statement's text is quoted in Dutch)."""
+    written = "+32 3 555 00 99"
+    page = new_page(viewport={"width": 320, "height": 700})
+    for lang in ("nl", "ar"):
+        page.goto(rtl_site.url(f"{prefix(lang)}updates/2026-01-13-0632-servers-offline/"))
+        link = page.locator(".sp-statement__body a[href='tel:+3235550099']").first
+        assert link.inner_text() == written
+        assert link.evaluate(VISUAL_TEXT_JS) == written, lang
+        assert link.evaluate("e => e.getClientRects().length") == 1, f"{lang}: the number breaks over lines"
+
+
+@pytest.mark.parametrize("lang", ["nl", "ar"])
+def test_header_shows_the_whole_site_name_at_320(rtl_site, new_page, lang):
+    """At 320 px the header's site name is drawn whole (it was cut to "…heldeland — Status" in
+    Arabic): nothing of it overflows its box, and its box lies inside the header."""
+    page = new_page(viewport={"width": 320, "height": 640})
+    page.goto(rtl_site.url(prefix(lang)))
+    name = page.locator(".md-header__topic .md-ellipsis").first
+    sizes = name.evaluate("e => [e.scrollWidth, e.clientWidth, e.scrollHeight, e.clientHeight]")
+    assert sizes[0] <= sizes[1] and sizes[2] <= sizes[3] + 1, f"{lang}: the name overflows its box: {sizes}"
+    box, header = name.bounding_box(), page.locator(".md-header").bounding_box()
+    assert header["y"] <= box["y"] and box["y"] + box["height"] <= header["y"] + header["height"], (box, header)
+    assert name.inner_text().replace("\n", " ") == localized(PLUGIN["site_name"], DEFAULT)

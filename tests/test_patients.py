@@ -83,14 +83,16 @@ LANGS = {"nl": "", "fr": "fr/", "en": "en/", "ar": "ar/"}
 
 # -- the first screen ------------------------------------------------------------------------
 
-def test_first_screen_order_overall_incident_advice_then_departments(built):
+def test_first_screen_order_overall_advice_incident_then_departments(built):
     doc = parse(built / "index.html")
     main = doc.cssselect(".sp-overview")[0]
     order = [el for el in main.iter() if el.get("class") and any(
         c in el.get("class").split() for c in ("sp-overall", "sp-incident", "sp-advice", "sp-departments"))]
     kinds = [next(c for c in el.get("class").split() if c in ("sp-overall", "sp-incident", "sp-advice",
                                                               "sp-departments")) for el in order]
-    assert kinds.index("sp-overall") < kinds.index("sp-incident") < kinds.index("sp-advice") \
+    # Whom to call before the incidents' stories: on a 320 px phone, with every affected department
+    # named in the band, the advice must still be on the first screen (tests/test_drawn.py).
+    assert kinds.index("sp-overall") < kinds.index("sp-advice") < kinds.index("sp-incident") \
         < kinds.index("sp-departments"), kinds
     incident = doc.cssselect(".sp-incident")[0]
     assert "Spoed werkt met beperkte capaciteit." in text_of(incident)
@@ -182,7 +184,14 @@ def test_strips_show_30_days_on_the_overview_and_90_on_a_department(built):
     assert links == {"incidents/2026-01-13-0632-down/", "incidents/2026-01-10-0900-works/"}
     page = parse(built / "departments" / "lab" / "index.html")
     assert len(page.cssselect("ol.sp-strip__days > li")) == 90
-    assert page.cssselect("p.sp-strip__caption") and len(page.cssselect(".sp-strip__bad li")) == 3
+    # Consecutive days with the same status and incident are one range: 11 January (the planned
+    # closure), then 13–14 January (the attack), newest first.
+    ranges = [text_of(li) for li in page.cssselect(".sp-strip__bad li")]
+    assert page.cssselect("p.sp-strip__caption") and len(ranges) == 2, ranges
+    assert ranges[0].startswith("13–14 januari: Buiten werking — Cyberaanval"), ranges
+    assert ranges[1].startswith("11 januari: Geplande sluiting"), ranges
+    caption = text_of(page.cssselect("p.sp-strip__caption")[0])
+    assert caption.count(":") == 1 and "90" in caption and "3" in caption, caption
     # No theme bundle: only our optional niceties, deferred, in a file cached once for every page.
     scripts = page.cssselect("script[src]")
     assert [s.get("src") for s in scripts] == ["../../assets/statuspress.js"] and scripts[0].get("defer") is not None
@@ -356,3 +365,23 @@ def test_a_statement_made_at_the_build_moment_keeps_its_own_offset(tmp_path):
             {"2026-01-14T11:00:00+00:00"}, page
         stated = doc.cssselect(".sp-updated > time, .sp-meta time")
         assert stated and {t.get("datetime") for t in stated} == {"2026-01-14T12:00:00+01:00"}, page
+
+
+def test_header_and_language_menu_speak_the_page_language(built):
+    """The header's label is in the page's language (Material's Dutch strings say "Header"); the
+    language button names the current language, marked in the list; feeds carry the site's name in
+    the page's language."""
+    labels = {}
+    for lang, prefix in LANGS.items():
+        doc = parse(built / prefix / "index.html")
+        labels[lang] = doc.cssselect(".md-header nav")[0].get("aria-label")
+        footer = doc.cssselect(".md-footer nav")
+        assert not footer or footer[0].get("aria-label") not in ("Footer", labels[lang]), lang
+        button = doc.cssselect(".md-select button")[0]
+        current = doc.cssselect('.md-select a[aria-current="page"]')
+        assert [a.get("hreflang") for a in current] == [lang], lang
+        name = text_of(current[0])
+        assert text_of(button) == name and name in button.get("aria-label"), (lang, text_of(button))
+    assert labels["en"] == "Page header" and len(set(labels.values())) == 4, labels
+    feeds = parse(built / "fr" / "index.html").xpath('//head/link[@rel="alternate"][@type]/@title')
+    assert feeds and all(title.startswith("Hôpital Test — État") for title in feeds), feeds

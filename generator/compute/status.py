@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from ..model import SEVERITY, Site, Statement, Window, worst
 
@@ -43,6 +43,12 @@ class _StatementGroup:
 
     statements: list[Statement]
 
+    def _note(self, statement: Statement) -> None:
+        """Remembers the latest statement of this group that gives each department a note."""
+        for text in statement.texts.values():
+            for dept in text.notes:
+                self.noted[dept] = statement
+
     @property
     def first(self) -> Statement:
         return self.statements[0]
@@ -70,6 +76,7 @@ class Incident(_StatementGroup):
     worst_status: str = "operational"  # the worst status it ever gave: its impact
     monitoring_at: datetime | None = None
     resolved_at: datetime | None = None
+    noted: dict[str, Statement] = field(default_factory=dict)  # dept -> its latest statement with a note for it
 
     kind = "incident"
 
@@ -91,6 +98,7 @@ class Incident(_StatementGroup):
 
     def apply(self, statement: Statement) -> None:
         self.statements.append(statement)
+        self._note(statement)
         if self.resolved and statement.phase and statement.phase != "resolved":
             # Reopened: its resolution released every hold, and what it released stays released;
             # it holds only what its statements state from now on.
@@ -117,6 +125,7 @@ class PlannedClosure(_StatementGroup):
     statements: list[Statement] = field(default_factory=list)
     departments: dict[str, str] = field(default_factory=dict)
     ended_at: datetime | None = None  # when a `phase: resolved` statement ended or cancelled it
+    noted: dict[str, Statement] = field(default_factory=dict)  # dept -> its latest statement with a note for it
 
     kind = "planned"
 
@@ -126,6 +135,7 @@ class PlannedClosure(_StatementGroup):
 
     def apply(self, statement: Statement) -> None:
         self.statements.append(statement)
+        self._note(statement)
         if statement.planned:
             self.window = statement.planned
         self.departments.update(statement.departments)
@@ -174,10 +184,26 @@ class Snapshot:
     closures: dict[str, PlannedClosure]
     departments: dict[str, DepartmentStatus]
     transitions: dict[str, dict[str, tuple[str, str]]]  # statement id -> dept -> (before, after)
+    # dept -> the last moment its status or its note changed (absent: never since the first statement)
+    department_changed: dict[str, datetime] = field(default_factory=dict)
 
     @property
     def notices(self) -> list[Statement]:
         return [s for s in self.statements if s.is_notice]
+
+    @property
+    def current_notices(self) -> list[Statement]:
+        """Notices the overview still shows, newest first: until their `expires`, or for
+        `notice_days` after their date (history, feeds and permalinks keep them all)."""
+        return [s for s in reversed(self.notices) if self.now < notice_end(s, self.site)]
+
+    @property
+    def recently_resolved(self) -> list[Incident]:
+        """Incidents resolved in the last RECENT_DAYS days, the most recently resolved first: once
+        all is well, the overview still says what happened this week."""
+        since = self.now - timedelta(days=RECENT_DAYS)
+        return sorted((i for i in self.incidents.values() if i.resolved and i.resolved_at and i.resolved_at >= since),
+                      key=lambda i: i.resolved_at, reverse=True)
 
     @property
     def overall(self) -> str:
@@ -185,7 +211,14 @@ class Snapshot:
 
     @property
     def last_updated(self) -> datetime | None:
-        return self.statements[-1].date if self.statements else None
+        """The latest moment what the overview shows changed: a statement going out (an embargo's
+        release is its date), a planned closure starting or ending."""
+        moments = [self.statements[-1].date] if self.statements else []
+        for closure in self.closures.values():
+            if closure.cancelled:
+                continue
+            moments += [m for m in (closure.window.start, closure.end()) if m <= self.now]
+        return max(moments, default=None)
 
     @property
     def active_incidents(self) -> list[Incident]:
@@ -218,11 +251,21 @@ class Snapshot:
         return index
 
 
-def _department_statuses(site: Site, groups, when: datetime, with_notes: bool = True) -> dict[str, DepartmentStatus]:
-    held: dict[str, list[tuple[str, str, object]]] = {d: [] for d in site.departments}
+RECENT_DAYS = 7
+
+
+def notice_end(notice: Statement, site: Site) -> datetime:
+    """When a notice leaves the overview."""
+    return notice.expires or notice.date + timedelta(days=site.notice_days)
+
+
+def _department_statuses(site: Site, groups, when: datetime, with_notes: bool = True,
+                         only=None) -> dict[str, DepartmentStatus]:
+    held: dict[str, list[tuple[str, str, object]]] = {d: [] for d in (site.departments if only is None else only)}
     for group in groups:
         for dept, status in group.holds_at(when).items():
-            held[dept].append((status, group.id, group))
+            if dept in held:
+                held[dept].append((status, group.id, group))
     result = {}
     for dept, holds in held.items():
         status = worst(s for s, _, _ in holds)
@@ -288,15 +331,26 @@ def compute(site: Site, statements: list[Statement], now: datetime) -> Snapshot:
 
     replay = Replay()
     transitions: dict[str, dict[str, tuple[str, str]]] = {}
+    changed: dict[str, datetime] = {}
+    # Planned closures start and end by the clock: those moments change their departments too.
+    boundaries = sorted(_closure_boundaries(published, now))
     for statement in published:
         if statement.group_id is None:
             continue
-        before = (_department_statuses(site, replay.holding_groups(), statement.date, with_notes=False)
-                  if statement.departments else None)
+        while boundaries and boundaries[0][0] <= statement.date:
+            _mark_changes(site, replay, boundaries.pop(0), changed)
+        group = replay.group(statement.group_id)
+        touched = _touched(statement, group)
+        before = _shown_states(site, replay.holding_groups(), statement.date, touched)
         replay.apply(statement)
-        if before is not None:
-            after = _department_statuses(site, replay.holding_groups(), statement.date, with_notes=False)
-            transitions[statement.id] = {d: (before[d].status, after[d].status) for d in statement.departments}
+        after = _shown_states(site, replay.holding_groups(), statement.date, touched)
+        for dept in touched:
+            if before[dept] != after[dept]:
+                changed[dept] = statement.date
+        if statement.departments:
+            transitions[statement.id] = {d: (before[d][0], after[d][0]) for d in statement.departments}
+    for boundary in boundaries:
+        _mark_changes(site, replay, boundary, changed)
 
     return Snapshot(
         site=site,
@@ -307,7 +361,61 @@ def compute(site: Site, statements: list[Statement], now: datetime) -> Snapshot:
         closures=replay.closures,
         departments=_department_statuses(site, replay.holding_groups(), now),
         transitions=transitions,
+        department_changed=changed,
     )
+
+
+def _shown_states(site: Site, groups, when: datetime, depts) -> dict[str, tuple[str, str | None]]:
+    """dept -> (status, id of the statement whose note shows) for `depts`: what a department page
+    shows of each. As `_department_statuses`, but from each group's index of its latest notes,
+    which holds while the replay has applied nothing after `when`: a long incident is not walked
+    back statement by statement for each department at each statement."""
+    held: dict[str, list] = {d: [] for d in depts}
+    for group in groups:
+        for dept, status in group.holds_at(when).items():
+            if dept in held:
+                held[dept].append((status, group))
+    result = {}
+    for dept, holds in held.items():
+        status = worst(s for s, _ in holds)
+        notes = [g.noted[dept] for s, g in holds if s == status and dept in g.noted]
+        result[dept] = (status, max(notes, key=lambda n: n.sort_key).id if notes else None)
+    return result
+
+
+def _touched(statement: Statement, group) -> set[str]:
+    """Departments whose state `statement` may change: those it names or notes, and all its group
+    holds (a resolution releases them, a reopening forgets them)."""
+    touched = set(statement.departments).union(*(text.notes for text in statement.texts.values()))
+    if group is not None and statement.phase:
+        touched |= set(getattr(group, "holds", None) or group.departments)
+    return touched
+
+
+def _closure_boundaries(published: list[Statement], now: datetime) -> list[tuple[datetime, str]]:
+    """(moment, closure id) of every start and end of a planned closure up to `now`, as finally planned."""
+    replay = Replay()
+    for statement in published:
+        replay.apply(statement)
+    found = []
+    for closure in replay.closures.values():
+        if closure.cancelled:
+            continue
+        found += [(m, closure.id) for m in (closure.window.start, closure.end()) if m <= now]
+    return found
+
+
+def _mark_changes(site: Site, replay: Replay, boundary: tuple[datetime, str], changed: dict) -> None:
+    when, closure_id = boundary
+    closure = replay.closures.get(closure_id)
+    if closure is None:
+        return
+    depts = set(closure.departments)
+    before = _shown_states(site, replay.holding_groups(), when - timedelta(microseconds=1), depts)
+    after = _shown_states(site, replay.holding_groups(), when, depts)
+    for dept in depts:
+        if before[dept] != after[dept]:
+            changed[dept] = when
 
 
 def severity(status: str) -> int:

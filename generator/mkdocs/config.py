@@ -25,5 +25,15 @@ class StatuspressConfig(base.Config):
     # Items per feed, newest first: a feed is fetched again and again, and readers keep what
     # they saw; the full history stays on the pages.
     feed_items = c.Type(int, default=50)
+    # The browser editor's script (Decap CMS), for organisations that host it themselves:
+    # an https:// address, or a path on the site such as /admin/decap-cms.js.
+    editor_bundle = c.Optional(c.Type(str))
     # Seconds a build waits for another build publishing to the same site_dir before failing.
     publish_lock_timeout = c.Type(int, default=600)
+    # The country phone numbers in statements are written for (ISO 3166 code such as BE): they
+    # become tel: links in international form.
+    region = c.Optional(c.Type(str))
+    # Days a notice without `expires` stays on the overview.
+    notice_days = c.Type(int, default=7)
+    # Minutes after which a page open in a browser says it may be out of date.
+    stale_after = c.Type(int, default=30)

@@ -105,6 +105,21 @@ def without_bundle_hooks(source: str) -> str:
     return _HOOK.sub(lambda m: f"{{% if not {_ON_STATUS_PAGE} %}}{m[0]}{{% endif %}}", source)
 
 
+# Material labels the header's and the footer's navigation with its own strings, which say "Header"
+# and "Footer" in English on Dutch (and other) pages: ours say them in the page's language.
+_LANDMARK_LABELS = {"partials/header.html": "header", "partials/footer.html": "footer"}
+
+
+def landmark_label(key: str) -> str:
+    return f'aria-label="{{{{ lang.t(\'{key}\') }}}}"'
+
+
+def patch_landmark_label(template: str, source: str) -> str:
+    key = _LANDMARK_LABELS[template]
+    return source.replace(landmark_label(key), f'aria-label="{{{{ statuspress.{key}_label if statuspress and '
+                                               f'statuspress.{key}_label else lang.t(\'{key}\') }}}}"', 1)
+
+
 def patch_base(source: str) -> str:
     source = _HTML_TAG.sub(lambda m: m[0] + ' dir="{{ config.theme.direction or lang.t(\'direction\') }}"',
                            source, count=1)
@@ -129,6 +144,8 @@ class PatchedLoader(jinja2.BaseLoader):
         source, filename, uptodate = self.inner.get_source(environment, template)
         if template == "base.html":
             source = patch_base(source)
+        if template in _LANDMARK_LABELS:
+            source = patch_landmark_label(template, source)
         if template in _BUNDLE_ONLY:  # base.html among them
             source = without_bundle_hooks(source)
         if template in _ONLY_IF:
@@ -200,6 +217,8 @@ def not_found_context(template_name: str, site, languages, config) -> dict | Non
                    for other in site.languages if other != code],
         "feeds": [],
         "organisation": site.organisation_name(code),
+        "header_label": language.gettext("Page header"),
+        "footer_label": language.gettext("Page footer"),
         "share": {"title": language.gettext("Page not found"), "description": "", "locale": code.replace("-", "_")},
         "jsonld": "",
     }

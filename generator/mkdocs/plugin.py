@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -22,12 +24,14 @@ from mkdocs.utils import CountHandler, get_build_date
 
 from ..compute import build_time, compute
 from ..compute.checks import publication_warnings
-from ..read import Problems
+from ..read import Problems, site_dir_problems
+from ..read.problems import escaped
+from ..read.site import SiteUrlError, site_url_from_environment
 from ..build import shell
 from ..render import csp, css_subset, urls
-from ..render.admin import admin_files, github_repository
+from ..render.admin import admin_files, admin_policy, bundle_address, github_repository
 from ..cache import remembered, template_cache
-from ..render.headers import headers_file
+from ..render.headers import headers_file, too_many_rules
 from ..compute.status import BuildTimeError
 from ..render.i18n import Language
 from ..render.markdown import SPECIMEN
@@ -38,12 +42,41 @@ from ..build.publish import Publication, PublishError
 from ..build.writer import SLOTTED_KINDS, PageWriter, slotted_pages
 from ..validate import load_site
 from . import material
+from .broken import problem_showing
 from .config import StatuspressConfig
 from .material import (LANGUAGE_404, THEME_SPRITE, PatchedLoader, generated_html, not_found_context,
                        set_page_meta, theme_icons)
 from .wrap import StatusPage, ThemeSetup, slotted_page
 
 log = logging.getLogger("mkdocs.plugins.statuspress")
+
+
+class NoWorkflowCommands(logging.Filter):
+    """Keeps any line MkDocs prints from starting with '::' (leading spaces aside, as a GitHub Actions
+    runner reads it): such a line is a workflow command ('::error file=...::', '::add-mask::'), and a
+    title or a file name quoted in a message must not issue one. Our own problems escape their line
+    breaks already (Problem.format); this also covers MkDocs' and other plugins' messages."""
+
+    _LINE = re.compile(r"(\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029])")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "::" in message:
+            parts = self._LINE.split(message)
+            guarded = "".join(escaped(part) if i % 2 == 0 and part.lstrip().startswith("::") else part
+                              for i, part in enumerate(parts))
+            if guarded != message:
+                record.msg, record.args = guarded, ()
+        return True
+
+
+def guard_log() -> None:
+    """NoWorkflowCommands on every handler that prints MkDocs' log (its own, and the root's)."""
+    for logger in (logging.getLogger("mkdocs"), logging.getLogger()):
+        for handler in logger.handlers:
+            if not any(isinstance(f, NoWorkflowCommands) for f in handler.filters):
+                handler.addFilter(NoWorkflowCommands())
+
 
 
 class StatuspressPlugin(BasePlugin[StatuspressConfig]):
@@ -76,7 +109,28 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
 
     # -- read and compute ------------------------------------------------------
 
+    def on_startup(self, *, command, dirty):
+        self.command = command
+
     def on_config(self, config):
+        guard_log()
+        config_file = Path(config.config_file_path) if config.config_file_path else None
+        root = config_file.parent if config_file else Path.cwd()
+        # Before anything is written: a site_dir over the statements would be swapped away with them.
+        misplaced = site_dir_problems(config.site_dir, updates_dir=root / self.config.updates_dir,
+                                      docs_dir=config.docs_dir, config_file=config_file)
+        if misplaced:
+            for problem in misplaced:
+                log.error(problem.format(root))
+            raise PluginError("statuspress: the site folder would replace the statements' or the repository's "
+                              "own files; nothing was written. Choose another site_dir and build again.")
+        # A mirror's build publishes at its own address (STATUSPRESS_SITE_URL); the preview
+        # serves at its own and keeps it.
+        if getattr(self, "command", None) != "serve":
+            try:
+                config.site_url = site_url_from_environment(config.site_url)
+            except SiteUrlError as exc:
+                raise PluginError(f"statuspress: {exc}") from None
         # First of all, even for a build that will fail: wait for our turn at site_dir and
         # repair what an interrupted build may have left there.
         self.publication = Publication(config.site_dir, self.config.publish_lock_timeout)
@@ -85,8 +139,6 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         except (PublishError, OSError) as exc:
             self.publication = None
             raise PluginError(f"statuspress: {exc}") from exc
-        config_file = Path(config.config_file_path) if config.config_file_path else None
-        root = config_file.parent if config_file else Path.cwd()
         loaded = load_site(dict(self.config), site_name=config.site_name, site_url=config.site_url,
                            config_file=config_file)
         site, statements, problems = loaded.site, loaded.statements, loaded.problems
@@ -126,6 +178,9 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.updates_dir))
+        # MkDocs' server holds every request until a rebuild succeeds: a statement the build
+        # refuses would hang the preview, and with it the editor that could fix it.
+        server.builder = problem_showing(server.builder, Path(config.config_file_path), server.root)
         return server
 
     # -- render ----------------------------------------------------------------
@@ -274,9 +329,9 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         language = self.languages[code]
         feeds = [
             {"type": "application/rss+xml", "href": f"{self.site.prefix(code)}rss.xml",
-             "title": f"{self.site.name} (RSS)"},
+             "title": f"{self.site.title(code)} (RSS)"},
             {"type": "application/atom+xml", "href": f"{self.site.prefix(code)}atom.xml",
-             "title": f"{self.site.name} (Atom)"},
+             "title": f"{self.site.title(code)} (Atom)"},
         ]
         if rendered is not None and rendered.kind == "department":
             base = f"{self.site.prefix(code)}departments/{rendered.key}/"
@@ -288,6 +343,8 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
             "direction": language.direction,
             "feeds": feeds,
             "printed_label": language.gettext("Printed on"),
+            "header_label": language.gettext("Page header"),
+            "footer_label": language.gettext("Page footer"),
             "organisation": self.site.organisation_name(code),
             "generated": generated_html(language, self.snapshot.now),
             "share": {
@@ -412,11 +469,20 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         """The browser editor (admin/) and the hosts' header rules (_headers), last: the rules
         cover every file of the finished tree."""
         repo = github_repository(config.repo_url)
-        write_files(staging, admin_files(self.site, repo, updates_dir=self.config.updates_dir))
+        root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+        # The writer's guide, when the site has one (docs/guide.md: the example's, kept out of the menu).
+        guide = urls.absolute(self.site, "guide/") if (Path(config.docs_dir) / "guide.md").is_file() else None
+        write_files(staging, admin_files(self.site, repo, updates_dir=self.config.updates_dir,
+                                         snapshot=self.snapshot, root=root, local_backend=_serving(config),
+                                         guide=guide))
         # The header allows every page's inline scripts (a meta tag narrows it per page), and
         # adds what only a header can carry.
-        write_file(staging, "_headers", headers_file(csp.policy(self.script_hashes) + "; frame-ancestors 'self'",
-                                                     staging))
+        headers = headers_file(csp.policy(self.script_hashes) + "; frame-ancestors 'self'", staging,
+                               admin_csp=admin_policy(bundle_address(self.site)))
+        write_file(staging, "_headers", headers)
+        warning = too_many_rules(headers)
+        if warning:
+            log.warning(f"statuspress: {warning}")
 
     def on_build_error(self, error):
         if self.publication is not None:
@@ -434,6 +500,12 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         if self.writer is not None:
             self.writer.close()
             self.writer = None
+
+
+def _serving(config) -> bool:
+    """Whether this is `mkdocs serve`: it sets site_url to its own address (dev_addr)."""
+    host, port = config.dev_addr
+    return urlsplit(config.site_url or "").netloc == f"{host}:{port}"
 
 
 def theme_text(text: str) -> str:

@@ -12,26 +12,33 @@ changes. What is published is never this: `mkdocs build` always builds everythin
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import mimetypes
 import os
+import selectors
 import shutil
+import signal
+import socket
+import sys
 import tempfile
 import threading
 import time
 import traceback
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from mkdocs.exceptions import Abort, PluginError
 
 from ..compute import build_time, compute
 from ..build.outputs import render_outputs
+from ..render.admin import admin_files
 from ..render.pages import plan_pages
 from ..build.writer import filled, slotted
 from ..validate import load_site
+from . import broken
 from .wrap import rendered_page
 
 CHECK_EVERY = 0.5  # seconds between two looks at the files for the pages' polls
@@ -81,6 +88,7 @@ class Preview:
         self.site_dir = tempfile.mkdtemp(prefix="statuspress-preview-")
         self.plugin = None
         self.problems = ""  # the build's errors, shown instead of any page until fixed
+        self.admin = None  # admin/ files of the statements on disk now
         self.theme_signature = self.updates_signature = None
         self.pages = {}  # site path -> PlannedPage, of the statements on disk now
         self.outputs = None  # feeds, API, calendar, badges of the statements on disk now
@@ -120,19 +128,26 @@ class Preview:
                 self.version += 1
             elif updates != self.updates_signature:
                 self.updates_signature = updates
+                self.admin = None
                 self._read_statements()
                 self.version += 1
             self.checked = time.monotonic()
 
     def _build(self) -> None:
-        config = load_config(str(self.config_file), site_dir=self.site_dir)
+        self.admin = None
+        try:
+            config = load_config(str(self.config_file), site_dir=self.site_dir)
+        except Exception as exc:  # noqa: BLE001 - a broken mkdocs.yml: say so, never the old site
+            self.plugin = None
+            self.problems = f"{self.config_file.name}: {exc}"
+            return
         mount = urlsplit(config.site_url or "/").path or "/"
         config.site_url = f"http://{self.address}{mount if mount.endswith('/') else mount + '/'}"
         self.mount = urlsplit(config.site_url).path
         config.plugins.on_startup(command="serve", dirty=False)
         try:
             build(config, serve_url=config.site_url)
-        except (Abort, PluginError) as exc:
+        except Exception as exc:  # noqa: BLE001 - Abort, PluginError, or what a half-saved file does
             self.plugin = None
             self.problems = self._problems() or str(exc)
             return
@@ -143,10 +158,20 @@ class Preview:
         self._read_statements()
 
     def _problems(self) -> str:
-        config = load_config(str(self.config_file))
-        loaded = load_site(dict(config.plugins["statuspress"].config), site_name=config.site_name,
-                           site_url=config.site_url or "http://preview/", config_file=self.config_file)
-        return "\n".join(p.format(self.config_file.parent) for p in loaded.problems.sorted() if p.is_error)
+        return broken.load(self.config_file)[0]
+
+    def _admin(self) -> dict[str, bytes]:
+        """The editor, always answered, even while the site does not build (it may be what
+        wrote the problem), with the local backend switched on (decap-server in the clone)."""
+        if self.admin is None:
+            if self.plugin is not None:
+                plugin = self.plugin
+                self.admin = admin_files(plugin.site, updates_dir=plugin.config.updates_dir,
+                                         snapshot=plugin.snapshot, root=self.config_file.parent,
+                                         local_backend=True)
+            else:
+                self.admin = broken.editor_files(self.config_file, *broken.load(self.config_file)[1:])
+        return self.admin
 
     def _read_statements(self) -> None:
         plugin = self.plugin
@@ -174,14 +199,24 @@ class Preview:
         if url_path == VERSION_PATH:
             self.refresh(poll=True)
             return 200, "text/plain", str(self.version).encode()
+        try:
+            path = unquote(url_path, errors="strict")
+        except UnicodeDecodeError:
+            path = ""  # not UTF-8: malformed
+        if not _is_plain_path(path):
+            return 400, "text/plain; charset=utf-8", b"Bad request: malformed path"
         self.refresh()
         with self.lock:
+            # At site_url's path (/status/ for https://org.github.io/status/) as published, and at
+            # / too: the address `serve` prints and a user types. Pages link relatively.
+            path = path[len(self.mount):] if path.startswith(self.mount) else path.lstrip("/")
+            # The editor answers even while a statement is refused: it is how the writer mends it.
+            admin = self._admin()
+            wanted = "admin/index.html" if path == "admin/" else path
+            if wanted in admin:
+                return 200, _content_type(wanted), admin[wanted]
             if self.problems:
                 return 500, "text/html; charset=utf-8", self._problem_page()
-            path = unquote(url_path)
-            if not path.startswith(self.mount):
-                return self._not_found()
-            path = path[len(self.mount):]
             if not path or path.endswith("/"):
                 page_path = path
             elif path == "index.html" or path.endswith("/index.html"):
@@ -206,8 +241,11 @@ class Preview:
         return text.encode("utf-8", errors="xmlcharrefreplace")
 
     def _file(self, path: str) -> tuple[int, str, bytes]:
-        target = (Path(self.site_dir) / path).resolve()
-        if not str(target).startswith(str(Path(self.site_dir).resolve())):
+        root = Path(self.site_dir).resolve()
+        target = (root / path).resolve()
+        # By path parts, not by string prefix: '/../statuspress-preview-XYZ-x/secret.txt' shares the
+        # prefix of the folder 'statuspress-preview-XYZ' and was served.
+        if not target.is_relative_to(root):
             return self._not_found()
         if target.is_dir():
             target = target / "index.html"
@@ -225,11 +263,7 @@ class Preview:
         return 404, "text/html; charset=utf-8", self._with_reload(body)
 
     def _problem_page(self) -> bytes:
-        import html
-        return self._with_reload(
-            ("<!doctype html><html lang=en><meta charset=utf-8><title>statuspress: problems</title>"
-             "<h1>The site would not build</h1><p>Fix these and save: this page reloads by itself.</p>"
-             f"<pre>{html.escape(self.problems)}</pre></html>").encode())
+        return self._with_reload(broken.problem_page(self.problems))
 
     @staticmethod
     def _with_reload(body: bytes) -> bytes:
@@ -246,32 +280,159 @@ def _content_type(name: str) -> str:
                                                                             "application/xml") else kind
 
 
-def serve(config_file: Path, host: str, port: int) -> None:
-    preview = Preview(config_file, f"{host}:{port}")
-    preview.refresh()
+def _is_plain_path(path: str) -> bool:
+    """A decoded request path without NUL or other controls ('/%00' made pathlib raise: a 500 with a
+    traceback showing install paths)."""
+    return path.startswith("/") and not any(ord(char) < 0x20 or 0x7f <= ord(char) < 0xa0 for char in path)
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 (the standard library's name)
-            try:
-                status, kind, body = preview.respond(urlsplit(self.path).path)
-            except Exception:  # a preview must survive whatever a half-saved file does
-                status, kind, body = 500, "text/plain; charset=utf-8", traceback.format_exc().encode()
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            self.wfile.write(body)
 
-        def log_message(self, format, *args):  # noqa: A002
-            pass
+# Requests answered at once; more wait in the pool's queue, and connections beyond that in the
+# listen backlog. A thread per connection (ThreadingHTTPServer) grew to 401 threads for 400
+# half-open connections; its backlog of 5 let 14 to 90 of 200 parallel requests time out.
+WORKERS = 8
+BACKLOG = 256
+IDLE_TIMEOUT = 10  # seconds a connection may stay silent before it is closed (a half-open one)
 
-    server = ThreadingHTTPServer((host, port), Handler)
-    print(f"statuspress: previewing on http://{host}:{port}{preview.mount} (Ctrl+C stops)", flush=True)
+LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` (an address or name to bind) is reachable from this machine only."""
+    host = host.strip("[]")
+    if host == "localhost":
+        return True
     try:
-        server.serve_forever()
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def allowed_hosts(host: str, local_address: str) -> set[str]:
+    """The Host header names the preview answers to: loopback names, the address it is bound to and
+    the one this connection reached (bound to 0.0.0.0, that is the machine's address on the network).
+    Any other name is how a page elsewhere reaches it through DNS rebinding, to read the drafts and
+    embargoed statements the preview shows."""
+    return LOOPBACK_NAMES | {host.strip("[]").lower(), local_address.lower()}
+
+
+def host_name(header: str | None) -> str | None:
+    """The name of a Host header without its port, '[::1]:8000' -> '::1'; None when there is none."""
+    if not header:
+        return None
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:header.find("]")] if "]" in header else header
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+class PreviewServer(HTTPServer):
+    """An HTTP server with a bounded pool of threads, a real listen backlog and idle timeouts.
+
+    A connection goes to a thread of the pool only once it has sent something: until then it
+    waits, with all others, in one selector, and is closed after IDLE_TIMEOUT. Half-open
+    connections cost neither a thread nor the wait of a real request behind them.
+    """
+
+    request_queue_size = BACKLOG
+
+    def __init__(self, address, handler, workers: int = WORKERS):
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="statuspress-preview")
+        self.waiting = selectors.DefaultSelector()
+        self.waiting_lock = threading.Lock()
+        self.closed = threading.Event()
+        super().__init__(address, handler)
+        threading.Thread(target=self._watch, name="statuspress-preview-idle", daemon=True).start()
+
+    def process_request(self, request, client_address):
+        with self.waiting_lock:
+            self.waiting.register(request, selectors.EVENT_READ, (client_address, time.monotonic()))
+
+    def _watch(self) -> None:
+        """Hands each waiting connection to the pool once it is readable; closes those idle too long."""
+        while not self.closed.is_set():
+            ready = self.waiting.select(timeout=0.5)  # epoll: one registered meanwhile counts at once
+            with self.waiting_lock:
+                for key, _ in ready:
+                    self.waiting.unregister(key.fileobj)
+                    self.pool.submit(self._answer, key.fileobj, key.data[0])
+                stale = time.monotonic() - IDLE_TIMEOUT
+                for key in [k for k in self.waiting.get_map().values() if k.data[1] < stale]:
+                    self.waiting.unregister(key.fileobj)
+                    self.shutdown_request(key.fileobj)
+
+    def _answer(self, request, client_address):
+        try:
+            self.finish_request(request, client_address)
+        except Exception:
+            self.handle_error(request, client_address)
+        finally:
+            self.shutdown_request(request)
+
+    def handle_error(self, request, client_address):
+        pass  # a client that went away; never a traceback on the terminal for it
+
+    def server_close(self):
+        self.closed.set()
+        super().server_close()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _stop(signum, frame):
+    raise KeyboardInterrupt  # the same clean exit as Ctrl+C: the temporary build folder goes
+
+
+def serve(config_file: Path, host: str, port: int) -> None:
+    # SIGTERM (a service manager, `kill`, a closed terminal's SIGHUP) must remove the temporary
+    # build folder as Ctrl+C does: it was left behind, drafts and embargoed statements in it.
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _stop)
+    bind = host.strip("[]")
+    shown = f"[{bind}]" if ":" in bind else bind
+    preview = Preview(config_file, f"{shown}:{port}")
+    try:
+        preview.refresh()
+
+        class Handler(BaseHTTPRequestHandler):
+            timeout = IDLE_TIMEOUT
+
+            def do_GET(self):  # noqa: N802 (the standard library's name)
+                name = host_name(self.headers.get("Host"))
+                if name is not None and name not in allowed_hosts(bind, self.connection.getsockname()[0]):
+                    status, kind, body = 421, "text/plain; charset=utf-8", (
+                        b"Misdirected request: this preview answers only to its own address")
+                else:
+                    try:
+                        status, kind, body = preview.respond(urlsplit(self.path).path)
+                    except Exception:  # a preview must survive whatever a half-saved file does
+                        # On the terminal, not in the page: a traceback shows install paths to the network.
+                        traceback.print_exc(file=sys.stderr)
+                        status, kind, body = 500, "text/plain; charset=utf-8", (
+                            b"The preview failed on this page; the terminal running it shows why")
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Cache-Control", "no-store")
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format, *args):  # noqa: A002
+                pass
+
+        server = PreviewServer((bind, port), Handler)
+        try:
+            if not is_loopback(bind):
+                print(f"statuspress: warning: previewing on {shown}, an address other devices can reach: "
+                      "anyone on that network can read the preview, drafts and embargoed statements "
+                      "included, before they are published; use -a 127.0.0.1:PORT unless that is intended",
+                      file=sys.stderr, flush=True)
+            print(f"statuspress: previewing on http://{shown}:{port}{preview.mount} (Ctrl+C stops)", flush=True)
+            server.serve_forever()
+        finally:
+            server.server_close()
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
         preview.close()

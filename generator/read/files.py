@@ -15,8 +15,10 @@ from .problems import Problems
 
 MAX_BYTES = 1_000_000  # 1 MB: hundreds of times a long statement; bounds memory and build time
 
-# Files in the updates folder that are not statements.
-IGNORED_NAMES = {"readme.md", "index.md"}
+# Names of a page or a note for the team, never statements: such a file without front matter is
+# left alone; one with front matter is a statement under the wrong name, refused. Skipped without
+# a word, 'index.md' written as a statement was never published ("OK: 7 statement(s)" from 8 files).
+RESERVED_NAMES = {"readme.md", "index.md"}
 
 # Endings of files that staff meant as statements but that are not read (only `*.md` is).
 STATEMENT_LIKE = (".md", ".markdown", ".mdown", ".mkdn", ".mkd", ".mdwn", ".mdtxt", ".mdtext", ".txt", ".text")
@@ -72,7 +74,13 @@ def statement_files(updates_dir: Path, root: Path, problems: Problems) -> list[P
                                           f"published: rename it to '{_renamed(name.lstrip('._'))}' to publish it",
                                  "warning")
                 continue
-            if name.lower() in IGNORED_NAMES:
+            if name.lower() in RESERVED_NAMES:
+                if _has_front_matter(path, real_root, problems):
+                    problems.add(path, 1, f"'{name}' is not read: it has a statement's front matter, but "
+                                          f"'{name}' names a page or a note for the team, never a statement; "
+                                          "rename it after its date and subject (such as "
+                                          "'2026-01-13-0632-servers-offline.md'), or, if it is a note, remove "
+                                          "its front matter or move it out of the updates folder")
                 continue
             if not name.endswith(".md"):
                 if _looks_like_statement(name):
@@ -83,6 +91,14 @@ def statement_files(updates_dir: Path, root: Path, problems: Problems) -> list[P
             if entry.is_file(follow_symlinks=False) or _is_readable(path, real_root, problems):
                 found.append(path)
     return sorted(found)
+
+
+def _has_front_matter(path: Path, real_root: str, problems: Problems) -> bool:
+    """Whether the file at `path` starts with a front matter line ('---'), read as safely as a statement."""
+    if not (os.path.isfile(path) and not os.path.islink(path)) and not _is_readable(path, real_root, problems):
+        return False
+    data = read_bytes(path, problems)
+    return data is not None and data.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].rstrip() == b"---"
 
 
 def _is_readable(path: Path, real_root: str, problems: Problems) -> bool:
@@ -119,7 +135,9 @@ def _is_readable(path: Path, real_root: str, problems: Problems) -> bool:
 
 
 def _too_large(path: Path, size: int) -> str:
-    return (f"'{path.name}' is {size / 1_000_000:.1f} MB, over the 1 MB limit for a statement: keep the "
+    # In bytes near the limit: "1.0 MB, over the 1 MB limit" read as a contradiction.
+    shown = f"{size:,} bytes" if size < 10_000_000 else f"{size / 1_000_000:.0f} MB"
+    return (f"'{path.name}' is {shown}, over the 1 MB limit for a statement: keep the "
             "statement short and put large material (documents, images) in docs/, linked from it")
 
 
@@ -152,6 +170,7 @@ def read_bytes(path: Path, problems: Problems) -> bytes | None:
     finally:
         os.close(fd)
     if len(data) > MAX_BYTES:
-        problems.add(path, 1, _too_large(path, len(data)))
+        # The file's size, not what was read of it (the limit and a byte): a 50 MB file read "1.0 MB".
+        problems.add(path, 1, _too_large(path, max(info.st_size, len(data))))
         return None
     return data

@@ -5,7 +5,12 @@ load() composes into nodes, which keep their marks, instead of building values.
 Lines are counted on '\\n' only: YAML (and str.splitlines) also break lines on
 U+0085, U+2028 and lone '\\r', which editors do not show as lines. Those, tabs and
 the other characters YAML refuses are reported here, each on its own line, before
-YAML sees them.
+YAML sees them; the same characters written as escapes ("\\a", "\\x1b", "\\L") are
+reported once composed, in the value they decode into.
+
+Anchors and aliases ('&a', '*a') are refused on the event stream, before composing: a
+statement never needs them, and ten lines of aliases to aliases (an "alias bomb") make a
+tree of ten billion nodes for anything that walks it (a walk took 28 s at eight levels).
 """
 from __future__ import annotations
 
@@ -21,6 +26,8 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Deeper than any statement needs, shallow enough for the pure-Python composer's recursion.
 MAX_DEPTH = 50
+# Lines with an anchor or alias reported one by one; the rest in one message.
+MAX_REPORTED = 10
 
 
 _DEFAULT_TAGS = {yaml.ScalarNode: "tag:yaml.org,2002:str", yaml.SequenceNode: "tag:yaml.org,2002:seq",
@@ -127,12 +134,85 @@ def _too_deep(fm: str, offset: int) -> int:
     return offset + 1
 
 
+def anchors_and_aliases(fm: str, offset: int) -> list[tuple[int, str]]:
+    """(file line, message) for each anchor or alias of the front matter, read on the event stream,
+    which never follows an alias: linear in the text, milliseconds for any bomb."""
+    if "&" not in fm and "*" not in fm:
+        return []  # neither can be written without one of these characters
+    found, lines = [], set()
+    try:
+        for event in yaml.parse(fm, Loader=SAFE_LOADER):
+            if isinstance(event, yaml.AliasEvent):
+                what = f"the alias '*{event.anchor}'"
+            elif getattr(event, "anchor", None):
+                what = f"the anchor '&{event.anchor}'"
+            else:
+                continue
+            line = event.start_mark.line + 1 + offset
+            if line in lines:
+                continue  # one problem a line: a bomb's line holds ten aliases
+            lines.add(line)
+            found.append((line,
+                          f"{what} in the front matter: YAML anchors ('&name') and aliases ('*name') are not "
+                          "allowed in a statement; write each value out in full (to start a line with '*' or "
+                          "'&', put the value in quotes)"))
+    except yaml.YAMLError:
+        pass  # malformed: composing reports it with its line
+    if len(found) > MAX_REPORTED:  # a bomb of a thousand lines needs no thousand messages
+        found[MAX_REPORTED:] = [(found[MAX_REPORTED][0], f"{len(found) - MAX_REPORTED} more lines of the front "
+                                                         "matter, from this one on, hold anchors or aliases: "
+                                                         "write their values out in full")]
+    return found
+
+
+# Controls that a quoted value's escapes ("\\a", "\\x1b", "\\r", "\\L") can put in a decoded value:
+# C0 and C1 (tab included: YAML itself refuses a raw one), and the line and paragraph separators.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_NAMES = {"\t": "a tab", "\n": "a line break", "\r": "a carriage return", "\x00": "a NUL character",
+                  "\x1b": "an escape character", "\x07": "a bell character", "\x85": "a next-line character",
+                  "\u2028": "a line separator", "\u2029": "a paragraph separator"}
+
+
+def control_characters(root: yaml.Node | None, offset: int) -> list[tuple[int, str]]:
+    """(file line, message) for each key or value of the front matter whose decoded text holds a
+    control character. A line break is one only when the value holds more of them than it spans
+    lines in the file: a block ('|') or multi-line value keeps the file's own line breaks."""
+    found = []
+    stack = [(root, "the front matter")] if root is not None else []
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            value = node.value
+            match = _CONTROL.search(value)
+            if match and match.group() == "\n" and value.count("\n") <= node.end_mark.line - node.start_mark.line:
+                match = _CONTROL.search(value.replace("\n", " "))
+            if match:
+                char = match.group()
+                name = _CONTROL_NAMES.get(char, "a control character")
+                found.append((node.start_mark.line + 1 + offset,
+                              f"{where} holds {name} (U+{ord(char):04X}), written as an escape such as "
+                              f"'{char.encode('unicode_escape').decode()}' in quotes: a statement's text cannot "
+                              "carry invisible characters; delete it"))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((child, where) for child in reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in reversed(node.value):
+                label = f"'{key.value}'" if isinstance(key, yaml.ScalarNode) and not _CONTROL.search(key.value) \
+                    else "a key"
+                stack.append((value, f"the value of {label}"))
+                stack.append((key, "a key"))
+    return sorted(found)
+
+
 def parse(text: str) -> FrontMatter:
     """The front matter's root node and the body; FrontMatterError when it cannot be read."""
     fm, body, offset = split(text)
     bad = bad_characters(fm, offset)
     if bad:
         raise FrontMatterError(*bad[0], more=bad[1:])
+    refused = anchors_and_aliases(fm, offset)
+    if refused:
+        raise FrontMatterError(*refused[0], more=refused[1:])
     try:
         node = HANDLER.load(fm)
     except yaml.YAMLError as exc:
@@ -154,6 +234,9 @@ def parse(text: str) -> FrontMatter:
         raise FrontMatterError(deep.start_mark.line + 1 + offset, "the front matter is nested too deeply: a "
                                                                   "statement needs at most two levels (such as "
                                                                   "'departments:' then 'emergency: reduced')")
+    controls = control_characters(node, offset)
+    if controls:
+        raise FrontMatterError(*controls[0], more=controls[1:])
     return FrontMatter(node=node, body=body.replace("\r\n", "\n").strip("\n"), offset=offset)
 
 

@@ -38,7 +38,11 @@ OPTIONS = {
     "advice": (_is(list), []),
     "email_signup": (_is(str, dict), None),
     "feed_items": (_is(int), 50),
+    "editor_bundle": (_is(str), None),
     "publish_lock_timeout": (_is(int), 600),
+    "region": (_is(str), None),
+    "notice_days": (_is(int), 7),
+    "stale_after": (_is(int), 30),
 }
 
 

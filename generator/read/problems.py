@@ -9,6 +9,15 @@ from pathlib import Path
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
+def escaped(text: str) -> str:
+    """`text` on one line, its control characters written as escapes ('\\n', '\\x07'), and never
+    starting with '::': a line a GitHub Actions runner reads as a command ('::error ...') must not
+    be printed from a file name, a title or a configured name. A terminal shows the escapes
+    instead of obeying them (a carriage return would overwrite the line, a bell ring)."""
+    text = _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
+    return f"./{text}" if text.lstrip().startswith("::") else text
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     path: Path
@@ -30,9 +39,9 @@ class Problem:
             except ValueError:
                 pass
         prefix = "" if self.is_error else f"{self.severity}: "
-        # A newline in a file name must not split the one line a problem takes (editors and CI parse it).
-        shown = _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), str(path))
-        return f"{shown}:{self.line}: {prefix}{self.message}"
+        # A newline in a file name or in quoted text must not split the one line a problem takes:
+        # editors and CI parse it, and a line of its own starting '::' is a workflow command.
+        return escaped(f"{path}:{self.line}: {prefix}{self.message}")
 
 
 class Problems(list):

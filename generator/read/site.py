@@ -1,6 +1,7 @@
 """Read the organisation's set-up (the `statuspress` block of mkdocs.yml) into a Site."""
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -85,6 +86,29 @@ def _block_keys() -> tuple[str, ...]:
     return tuple(OPTIONS) + ("enabled",)
 
 
+SITE_URL_VARIABLE = "STATUSPRESS_SITE_URL"
+
+
+class SiteUrlError(ValueError):
+    """STATUSPRESS_SITE_URL is set to something that is not a site's address."""
+
+
+def site_url_from_environment(configured: str | None, environ=None) -> str | None:
+    """The address a build publishes at: STATUSPRESS_SITE_URL when set, else mkdocs.yml's `site_url`.
+
+    One repository is published to several hosts (GitHub Pages, a mirror elsewhere), each at its
+    own address: feeds, the API, canonical links and the calendar must name the host serving
+    them, so each mirror's build sets the variable to its own address.
+    """
+    value = (os.environ if environ is None else environ).get(SITE_URL_VARIABLE, "").strip()
+    if not value:
+        return configured
+    if not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
+        raise SiteUrlError(f"{SITE_URL_VARIABLE}={value!r} is not a site address: set it to a full address "
+                           "such as https://status.example.org/ (or unset it to use mkdocs.yml's site_url)")
+    return value if value.endswith("/") else value + "/"
+
+
 def missing_site_url(site_url: str | None, config_file: Path | None) -> Problems:
     """A build without `site_url` gives feeds, the API and the calendar relative links that break."""
     problems = Problems()
@@ -97,6 +121,53 @@ def missing_site_url(site_url: str | None, config_file: Path | None) -> Problems
             line = key.start_mark.line + 1 if key is not None else 1
         problems.add(where, line, "no 'site_url' in mkdocs.yml: feeds, the API and the calendar need the site's "
                                   "full address; add a line such as 'site_url: https://status.example.org/'")
+    return problems
+
+
+def _repository_git(folder: Path) -> Path | None:
+    """The `.git` of the repository that holds `folder` (a folder, or a file in a worktree)."""
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate / ".git"
+    return None
+
+
+def site_dir_problems(site_dir: str | Path, *, updates_dir: Path, docs_dir: str | Path | None,
+                      config_file: Path | None) -> Problems:
+    """A `site_dir` that is, holds or lies inside the updates folder, the docs folder or the
+    repository's `.git`: a build replaces its site folder whole, so such a build deletes every
+    statement (embargoed ones too), the hand-written pages or the repository. Seen: `mkdocs build
+    --site-dir updates` exited 0 with no statement left. MkDocs refuses the docs folder itself;
+    nothing refused the others."""
+    problems = Problems()
+    site = Path(site_dir).resolve()
+    where = config_file or Path("mkdocs.yml")
+    line = 1
+    root = _Locator(config_file).root
+    if root is not None:
+        key = _Locator._get(root, "site_dir", want_key=True)
+        line = key.start_mark.line + 1 if key is not None else (config_line(config_file, "updates_dir") or 1)
+    folders = [("the updates folder", updates_dir, "every statement, embargoed ones included"),
+               ("the docs folder", docs_dir, "the hand-written pages"),
+               ("the repository's .git", _repository_git((config_file or updates_dir).resolve().parent),
+                "the repository's history")]
+    for name, folder, lost in folders:
+        if folder is None:
+            continue
+        folder = Path(folder).resolve()
+        if site == folder:
+            how = "is"
+        elif site.is_relative_to(folder):
+            how = "lies inside"
+        elif folder.is_relative_to(site):
+            how = "contains"
+        else:
+            continue
+        harm = (f"each build replaces the site folder whole, which would delete {lost}" if how != "lies inside"
+                else f"each build would write the site among {lost}")
+        problems.add(where, line, f"the site folder '{site}' (site_dir, or --site-dir) {how} {name} '{folder}': "
+                                  f"{harm}; build into a folder of its own beside them, such as 'site' "
+                                  "('site_dir: site' in mkdocs.yml)")
     return problems
 
 
@@ -120,6 +191,26 @@ def _names(value, languages, where, problems, config_file, line, required=True) 
     if required and languages[0] not in names:
         problems.add(config_file, line, f"{where} has no text in the default language '{languages[0]}': add one")
     return names
+
+
+# A BCP 47 tag as sites use them: a language, then script, region or variant subtags. It is also a
+# folder name (docs/<lang>/, <lang>/ in the site): nothing path-like ('/', '.', '..') can pass.
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*\Z")
+
+
+def language_problem(lang: str, require_catalog: bool = False) -> str | None:
+    """What is wrong with `lang` as one of the site's languages, or None."""
+    shown = lang.encode("unicode_escape").decode() if not lang.isprintable() else lang
+    if not LANGUAGE_TAG.match(lang):
+        return f"unknown language '{shown}': use a BCP 47 tag such as 'nl', 'fr' or 'pt-BR'"
+    try:
+        Locale.parse(lang.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return f"unknown language '{shown}': use a BCP 47 tag such as 'nl', 'fr' or 'pt-BR'"
+    if require_catalog and catalog_for(lang) is None:
+        # The same rule as the site's `languages` (read_site): one answer to "is this language supported".
+        return f"no interface translation for '{shown}': statuspress speaks {', '.join(interface_languages())}"
+    return None
 
 
 def read_site(options: dict, *, site_name: str, site_url: str | None, config_file: Path | None) -> tuple[Site | None, Problems]:
@@ -146,14 +237,24 @@ def read_site(options: dict, *, site_name: str, site_url: str | None, config_fil
                                                      "such as Europe/Brussels")
 
     languages = [str(lang) for lang in (options.get("languages") or ["en"])]
+    supported = interface_languages()
     for lang in languages:
-        try:
-            Locale.parse(lang.replace("-", "_"))
-        except (UnknownLocaleError, ValueError):
-            problems.add(where, locate.line("languages"), f"unknown language '{lang}': use a BCP 47 tag such as "
-                                                          "'nl', 'fr' or 'pt-BR'")
-    if len(set(languages)) != len(languages):
-        problems.add(where, locate.line("languages"), "a language is listed twice in 'languages'")
+        problem = language_problem(lang)
+        if problem:
+            problems.add(where, locate.line("languages"), problem)
+            continue
+        if catalog_for(lang) is None:
+            # Built anyway, its pages would be in English under <html lang="ru">, with Babel's dates
+            # in the language beside them: a page no one asked for, without a word.
+            problems.add(where, locate.line("languages"),
+                         f"no interface translation for '{lang}': statuspress's pages can be shown in "
+                         f"{', '.join(supported)} (a regional variant such as 'nl-BE' uses its language's); "
+                         f"remove '{lang}', or add a catalog generator/locale/{lang.split('-')[0]}/LC_MESSAGES/"
+                         "statuspress.po")
+    twice = sorted({lang for lang in languages if languages.count(lang) > 1})
+    if twice:
+        problems.add(where, locate.line("languages"), f"{', '.join(repr(t) for t in twice)} listed twice in "
+                                                      "'languages': keep each language once")
 
     groups = {}
     for group_id, spec in (options.get("groups") or {}).items():
@@ -205,18 +306,100 @@ def read_site(options: dict, *, site_name: str, site_url: str | None, config_fil
     advice = _advice(options.get("advice"), languages, problems, where, locate)
     email_signup = _urls(options.get("email_signup"), languages, problems, where, locate.line("email_signup"))
 
+    region = _region(options.get("region"), problems, where, locate.line("region"))
+    notice_days = _whole(options, "notice_days", 7, "days", problems, where, locate)
+    stale_after = _whole(options, "stale_after", 30, "minutes", problems, where, locate)
+
     feed_items = options.get("feed_items", 50)
     if isinstance(feed_items, bool) or not isinstance(feed_items, int) or feed_items < 1:
         problems.add(where, locate.line("feed_items") or 1, f"'feed_items' is {feed_items!r}: give a whole number "
                                                             "of 1 or more, such as 50")
         feed_items = 50
+    editor_bundle = options.get("editor_bundle")
+    if editor_bundle is not None and not re.match(r"^(https://[^\s/]+/|/)[^\s\"'<>]*$", str(editor_bundle)):
+        problems.add(where, locate.line("editor_bundle") or 1,
+                     f"'editor_bundle' is '{editor_bundle}', not the address of a script: give an https:// "
+                     "address such as https://cdn.example.org/decap-cms@3.16.3/dist/decap-cms.js, or a "
+                     "path on this site such as /admin/decap-cms.js")
+        editor_bundle = None
     url = (site_url or "").strip()
     if url and not url.endswith("/"):
         url += "/"
     site = Site(name=site_name, url=url, timezone=timezone, languages=tuple(languages),
                 departments=departments, groups=groups, titles=titles, organisation=organisation,
-                advice=advice, email_signup=email_signup, feed_items=feed_items)
+                advice=advice, email_signup=email_signup, feed_items=feed_items, region=region,
+                notice_days=notice_days, stale_after=stale_after, editor_bundle=editor_bundle or None)
+    if not problems.errors:
+        _fallback_names(site, options, problems, where, locate.line("languages"))
     return (None if problems.errors else site), problems
+
+
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+
+
+def interface_languages() -> list[str]:
+    """The languages statuspress's own words are translated into (a catalog each)."""
+    return sorted(p.name for p in LOCALE_DIR.iterdir() if (p / "LC_MESSAGES" / "statuspress.po").is_file())
+
+
+def catalog_for(lang: str) -> str | None:
+    """The catalog a language tag's interface comes from: its own, or its primary language's for a
+    regional variant ('nl-BE' -> 'nl': Babel has the region's dates, our catalog the words). A
+    script subtag ('zh-Hans', 'sr-Latn') changes the writing itself: it needs its own catalog."""
+    supported = set(interface_languages())
+    if lang in supported:
+        return lang
+    primary, _, rest = lang.partition("-")
+    if primary in supported and rest and not (len(rest.split("-")[0]) == 4 and rest.split("-")[0].isalpha()):
+        return primary
+    return None
+
+
+def _whole(options, key, default, unit, problems, where, locate) -> int:
+    value = options.get(key, default)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        problems.add(where, locate.line(key), f"'{key}' is {value!r}: give a whole number of {unit}, 1 or more, "
+                                              f"such as {default}")
+        return default
+    return value
+
+
+def _region(value, problems, where, line) -> str | None:
+    """The country phone numbers are written for: a region phonenumbers knows ("BE")."""
+    if value is None:
+        return None
+    import phonenumbers
+
+    code = str(value).strip().upper()
+    if code not in phonenumbers.SUPPORTED_REGIONS:
+        problems.add(where, line, f"'region: {value}' is not a country code: give the two-letter code of the "
+                                  f"country phone numbers are written for, such as BE, NL or FR"
+                                  f"{did_you_mean(code, phonenumbers.SUPPORTED_REGIONS)}")
+        return None
+    return code
+
+
+def _fallback_names(site: Site, options: dict, problems: Problems, where: Path, line: int) -> None:
+    """One warning per language listing every configured name shown in the default language there
+    instead: an Arabic page that is Dutch in its names should not come as a surprise."""
+    default = site.default_language
+    named: list[tuple[str, dict[str, str]]] = []
+    if options.get("site_name") is not None:
+        named.append(("'site_name'", site.titles))
+    for group in site.groups.values():
+        named.append((f"group '{group.id}'", group.name))
+    for dept in site.departments.values():
+        named.append((f"department '{dept.id}'", dept.name))
+    for index, item in enumerate(site.advice, start=1):
+        named.append((f"advice item {index}", item.text))
+    for lang in site.languages[1:]:
+        missing = [f"{what} ('{names[default]}')" for what, names in named if lang not in names and default in names]
+        if missing:
+            problems.add(where, line, f"'{lang}' pages show {len(missing)} name(s) in '{default}': "
+                                      f"{'; '.join(missing)}; add a '{lang}:' text to each in mkdocs.yml",
+                         "warning")
 
 
 # A number a patient may dial: digits, spaces, and + - . ( ) / as people write them.

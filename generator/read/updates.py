@@ -20,9 +20,10 @@ from . import front_matter
 from .files import read_bytes, statement_files
 from .problems import Problems, did_you_mean, one_of
 
-STATEMENT_KEYS = ("date", "incident", "phase", "departments", "planned", "embargo")
+STATEMENT_KEYS = ("date", "incident", "phase", "departments", "planned", "embargo", "next_update", "expires")
 LANGUAGE_KEYS = ("title", "summary", "notes")
-DEFAULT_FILE_KEYS = ("title", "date", "incident", "phase", "summary", "departments", "notes", "planned", "embargo")
+DEFAULT_FILE_KEYS = ("title", "date", "incident", "phase", "summary", "departments", "notes", "planned", "embargo",
+                     "next_update", "expires")
 PLANNED_KEYS = ("start", "end")
 EXAMPLE_DATE = "2026-01-13T06:32:00+01:00"
 
@@ -462,6 +463,16 @@ def _read_statement_fields(reader: _FileReader, node, fields) -> dict:
             unstated="maintenance" if "planned" in fields else None)
     if "planned" in fields:
         entry["planned"] = _read_window(reader, fields["planned"][1])
+    for key in ("next_update", "expires"):
+        # Read and checked as `date` is: a promise of "next update by 14:00" an hour off is a broken promise.
+        entry[key] = reader.datetime(fields[key][1], key) if key in fields else None
+        if entry[key] is not None and entry["date"] is not None and entry[key] <= entry["date"]:
+            reader.error(fields[key][1], f"'{key}: {fields[key][1].value.strip()}' is not after the statement's date "
+                                         f"({entry['date'].isoformat()}): give a later moment, or remove the line")
+    if "expires" in fields and ({"incident", "phase", "departments", "planned"} & set(fields)):
+        reader.error(fields["expires"][0], "'expires' is for notices only (statements without 'incident', 'phase', "
+                                           "'departments' or 'planned'): an incident leaves the overview when it is "
+                                           "resolved; remove the line")
     entry["lines"] = {key: key_node.start_mark.line + 1 + reader.offset for key, (key_node, _) in fields.items()}
     embargo = fields.get("embargo", (None, None))[1]
     entry["embargo"] = isinstance(embargo, yaml.ScalarNode) and embargo.value.strip().lower() == "true"

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from functools import cached_property, lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_time, format_timedelta, get_datetime_format, get_timezone_location
+from babel.lists import format_list
+from babel.dates import (format_date, format_interval, format_skeleton, format_time, format_timedelta,
+                         get_datetime_format, get_timezone_location)
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
+from markupsafe import Markup
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN = "statuspress"
@@ -154,6 +157,20 @@ class Language:
         """A compact local date and time, such as "13 jan 2026 06:32"."""
         return self._combine(when, "medium", "medium")
 
+    def compact_datetime(self, when: datetime, now: datetime) -> str:
+        """A local date and time without the year when it is `now`'s ("13 jan. 18:30"), else the
+        short form with it: what a phone's line has room for."""
+        local = self.local(when)
+        if local.year != self.local(now).year:
+            return self.short_datetime(when)
+        key = (when, "compact")
+        if key not in self._formatted:
+            pattern = get_datetime_format("medium", locale=self.locale)
+            self._formatted[key] = (str(pattern).replace("'", "")
+                                    .replace("{0}", format_time(local, "short", locale=self.locale))
+                                    .replace("{1}", format_skeleton("MMMd", local, locale=self.locale)))
+        return self._formatted[key]
+
     def date(self, when: datetime) -> str:
         return format_date(self.local(when), "long", locale=self.locale)
 
@@ -162,3 +179,28 @@ class Language:
 
     def relative(self, delta) -> str:
         return format_timedelta(delta, locale=self.locale, add_direction=True)
+
+    def join(self, items) -> Markup:
+        """Markup items as this language lists them ("A, B en C", "A، B وC"); CLDR's patterns hold
+        no markup, so the items stay as they are."""
+        return Markup(format_list([str(item) for item in items], locale=self.locale))
+
+    # -- the history strip's words: its axis and its ranges of days ------------------------------
+
+    def days_ago(self, count: int) -> str:
+        """"90 days ago" with this language's plural (CLDR): in days, never rounded to months."""
+        return format_timedelta(timedelta(days=-count), granularity="day", threshold=10_000,
+                                add_direction=True, locale=self.locale)
+
+    @cached_property
+    def today(self) -> str:
+        """"today" as CLDR writes it in this language (no catalog string to keep in 28 languages)."""
+        relative = self.locale._data["date_fields"]["day"]["relative"]  # Babel has no public accessor
+        return relative.get(0) or format_timedelta(timedelta(0), locale=self.locale)
+
+    def day_range(self, first: date, last: date, year: int) -> str:
+        """"13 januari" or "13–15 januari" (the year added when it is not `year`)."""
+        skeleton = "MMMMd" if first.year == last.year == year else "yMMMMd"
+        if first == last:
+            return format_skeleton(skeleton, first, locale=self.locale)
+        return format_interval(first, last, skeleton, locale=self.locale)

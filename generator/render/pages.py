@@ -19,13 +19,15 @@ from babel.dates import format_skeleton
 from markupsafe import Markup, escape
 
 from ..compute import Snapshot
+from ..compute.status import RECENT_DAYS
 from ..compute.history import Day, strips
-from ..model import Site
+from ..model import SEVERITY, Site
 from . import urls
 from ..cache import template_cache
 from .i18n import Language
 from .icons import SPRITE, icon
 from .markdown import render_markdown
+from .phones import link_phones, link_phones_in_html
 from .text import clean, clean_line, is_clean
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -41,6 +43,22 @@ DEPARTMENT_STATEMENTS = 50
 # grows with the whole history.
 HISTORY_GROUPS = 30
 HISTORY_NOTICES = 30
+
+
+def information_line(site: Site):
+    """The first advice item whose phone is not an emergency or short number (112, 1733)."""
+    from phonenumbers import NumberParseException, is_valid_number, parse
+
+    for item in site.advice:
+        if not item.phone:
+            continue
+        try:
+            number = parse(item.phone, site.region or "ZZ")
+        except NumberParseException:
+            continue
+        if is_valid_number(number):
+            return item
+    return None
 
 
 @lru_cache(maxsize=None)
@@ -201,15 +219,34 @@ class PageRenderer:
             icon=partial(icon, sprite_url=urls.relative(path, SPRITE)),
             status_html=partial(self.status_html, urls.relative(path, SPRITE)),
             time_html=self.time_html,
-            markdown=render_markdown,
+            moment_html=self.moment_html,
+            short_html=self.short_html,
+            markdown=self.markdown,
+            phones=self.phones,
+            info_phone=self.info_phone,
             language_name=_language_name,
             direction_of=_direction,
             days_of=self.strip,
+            join=self.lang.join,
+            ranges_of=self.bad_ranges,
             generated=self.snapshot.now,
             url=lambda target: urls.relative(path, target),
             title=title,
             **context,
         )
+
+    def markdown(self, text: str) -> str:
+        """A statement's body as page HTML: sanitized, its phone numbers as tel: links."""
+        return link_phones_in_html(render_markdown(text), self.site.region)
+
+    def phones(self, text: str) -> Markup:
+        return link_phones(text, self.site.region)
+
+    @property
+    def info_phone(self):
+        """The advice line a patient calls for information (not an emergency number such as 112),
+        for the notice of a page that has stopped updating; None when the site has none."""
+        return information_line(self.site)
 
     def status_html(self, sprite_url: str, value: str, tag: str = "span") -> Markup:
         """A status in words and shape: the same few on thousands of pages, made once each."""
@@ -232,11 +269,42 @@ class PageRenderer:
                 clean(when.isoformat()), clean(self.lang.datetime(when)))
         return found
 
+    def moment_html(self, when: datetime) -> Markup:
+        """A moment as `<time>`, short: the time alone on the day of the build ("14:00"), else a
+        short date and time."""
+        same_day = self.lang.local(when).date() == self.lang.local(self.snapshot.now).date()
+        text = self.lang.time(when) if same_day else self.lang.short_datetime(when)
+        return Markup('<time datetime="{}">{}</time>').format(clean(when.isoformat()), clean(text))
+
+    def short_html(self, when: datetime) -> Markup:
+        """A moment as `<time>`, with a short date ("14 jan. 15:13", the year when not the build's):
+        always with its date, as a page read the next day must not pass yesterday's time for today's."""
+        return Markup('<time datetime="{}">{}</time>').format(
+            clean(when.isoformat()), clean(self.lang.compact_datetime(when, self.snapshot.now)))
+
     def status_sentence(self) -> str:
         return self.lang.overall(self.snapshot.overall)
 
     def strip(self, dept: str, days: int) -> list[Day]:
         return self.strips.get(dept, [])[-days:]
+
+    def bad_ranges(self, dept: str, days: int) -> list[tuple[str, str, str, tuple[str, ...]]]:
+        """A department's days with trouble as ranges, newest first: (the days in words, the first
+        day's ISO date, the status, the incidents behind it), consecutive days with the same status and
+        incidents forming one range ("13–15 januari"), so that 39 bad days are a few lines, not 39."""
+        found = self.strip(dept, days)
+        runs: list[list[Day]] = []
+        for day in found:
+            if day.status == "operational":
+                continue
+            last = runs[-1][-1] if runs else None
+            if last and (day.day - last.day).days == 1 and (day.status, day.holders) == (last.status, last.holders):
+                runs[-1].append(day)
+            else:
+                runs.append([day])
+        year = found[-1].day.year if found else 0
+        return [(self.lang.day_range(run[0].day, run[-1].day, year), run[0].day.isoformat(), run[0].status,
+                 run[0].holders) for run in reversed(runs)]
 
     def announcement(self, path: str, name: str, text: str, posted, modified, departments) -> str:
         """schema.org SpecialAnnouncement: the vocabulary search engines read for closures of facilities."""
@@ -273,10 +341,21 @@ class PageRenderer:
         # Within each group the departments that are not operating normally come first.
         grouped = [(g, sorted(depts, key=lambda d: snapshot.departments[d.id].status == "operational"))
                    for g, depts in grouped]
-        notices = [s for s in reversed(snapshot.notices)][:3]
+        # Not expired, newest first; a bound keeps the first page light (history lists them all).
+        notices = snapshot.current_notices[:10]
+        # What the band names: every department not operating normally, by status, the worst first,
+        # each status once ("Not operating: MUG, Planned procedures and Consultations"): one line per
+        # department would push the advice off a 320 px phone's first screen on day 1 (nine named).
+        affected: dict[str, list[str]] = {}
+        for dept in site.departments.values():
+            status = snapshot.departments[dept.id].status
+            if status != "operational":
+                affected.setdefault(status, []).append(dept.id)
+        affected = sorted(affected.items(), key=lambda item: -SEVERITY[item[0]])
         return self._render("overview.html", urls.overview(site, self.lang.code), "overview", "overview",
                             self.lang.gettext("Current status"), grouped_departments=grouped, notices=notices,
-                            zone_name=self.zone_name(), days=OVERVIEW_DAYS)
+                            affected=affected,
+                            zone_name=self.zone_name(), days=OVERVIEW_DAYS, recent_days=RECENT_DAYS)
 
     def zone_name(self) -> str:
         return self.lang.zone_location
@@ -290,13 +369,18 @@ class PageRenderer:
     def incidents(self):
         for group in [*self.snapshot.incidents.values(), *self.snapshot.closures.values()]:
             holds = group.holds_at(self.snapshot.now)
+            affected = {dept: status for dept, status in holds.items() if status != "operational"}
+            # A closure not yet begun has returned nothing to normal.
+            back_to_normal = [] if group.kind == "planned" and group.state(self.snapshot.now) == "scheduled" \
+                else [dept for dept in group.departments if dept not in affected]
             path = urls.incident(self.site, self.lang.code, group.id)
             latest = group.latest.text(self.lang.code)
             text = latest.summary or latest.title
             jsonld = partial(self.announcement, path, group.title(self.lang.code), text, group.first.date,
                              group.latest.date, list(group.departments))
             yield self._render("incident.html", path, "incident", group.id, group.title(self.lang.code),
-                               description=text, jsonld=jsonld, group=group, holds=holds)
+                               description=text, jsonld=jsonld, group=group, affected=affected,
+                               back_to_normal=back_to_normal)
 
     def updates(self):
         for statement in self.snapshot.statements:

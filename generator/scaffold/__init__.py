@@ -9,36 +9,41 @@ per language, the publishing workflows, the browser editor and a pre-commit hook
 """
 from __future__ import annotations
 
-import shutil
+import os
 from pathlib import Path
 from string import Template
 
+from ..read.site import language_problem
+
 TEMPLATE = Path(__file__).resolve().parent / "template"
 PLACEHOLDER_URL = "https://status.example.org/"
-DEFAULT_REQUIREMENT = "statuspress"
 
-# Placeholder departments, named in a few languages; other languages fall back to the first.
+def N_(message: str) -> str:
+    """Marks a string for the catalogs (generator/locale): `init` writes it in each chosen language."""
+    return message
+
+
+# Placeholder departments and the about page, in each chosen language from statuspress's own
+# catalogs (where every interface string is translated): a site set up in Arabic starts with
+# Arabic placeholders, not English ones to find and replace.
 DEPARTMENTS = {
-    "emergency": {"en": "Emergency department", "nl": "Spoedgevallen", "fr": "Urgences", "de": "Notaufnahme"},
-    "consultations": {"en": "Outpatient consultations", "nl": "Raadplegingen", "fr": "Consultations",
-                      "de": "Sprechstunden"},
-    "registration": {"en": "Registration and reception", "nl": "Inschrijving en onthaal",
-                     "fr": "Inscription et accueil", "de": "Anmeldung und Empfang"},
+    "emergency": N_("Emergency department"),
+    "consultations": N_("Outpatient consultations"),
+    "registration": N_("Registration and reception"),
 }
-ABOUT = {
-    "en": ("About this site", "This is the official status site of $site_name. It says which services work "
-           "right now, which do not, and where to go instead.\n\nIt is hosted outside our own "
-           "infrastructure, so that it stays up when our own systems are down.\n\nIn a "
-           "life-threatening emergency, always call **112**."),
-    "nl": ("Over deze site", "Dit is de officiële statuspagina van $site_name. Hier leest u welke diensten nu "
-           "werken, welke niet, en waar u in de plaats terechtkunt.\n\nDeze site staat buiten onze eigen "
-           "informatica, zodat ze bereikbaar blijft als onze eigen systemen uitvallen.\n\nBij "
-           "levensbedreigende nood belt u altijd **112**."),
-    "fr": ("À propos de ce site", "Ceci est le site officiel d'état des services de $site_name. Il indique "
-           "quels services fonctionnent en ce moment, lesquels non, et où vous adresser à la place.\n\n"
-           "Il est hébergé en dehors de notre propre informatique, pour rester accessible quand nos "
-           "systèmes sont à l'arrêt.\n\nEn cas d'urgence vitale, appelez toujours le **112**."),
-}
+ABOUT_TITLE = N_("About this site")
+ABOUT_PARAGRAPHS = (
+    N_("This is the official status site of %(site_name)s. It says which services work right now, which do "
+       "not, and where to go instead."),
+    N_("It is hosted outside our own infrastructure, so that it stays up when our own systems are down."),
+    N_("In a life-threatening emergency, always call **112**."),
+)
+
+
+def _gettext(lang: str):
+    from ..render.i18n import translations
+
+    return translations(lang).gettext
 
 
 class InitError(Exception):
@@ -51,8 +56,8 @@ def _yaml_string(value: str) -> str:
 
 def _departments(languages: list[str]) -> str:
     lines = []
-    for dept, names in DEPARTMENTS.items():
-        named = {lang: names.get(lang, names["en"]) for lang in languages}
+    for dept, name in DEPARTMENTS.items():
+        named = {lang: _gettext(lang)(name) for lang in languages}
         lines.append(f"        {dept}:")
         lines.append("          name: {" + ", ".join(f"{lang}: {_yaml_string(name)}"
                                                for lang, name in named.items()) + "}")
@@ -62,15 +67,30 @@ def _departments(languages: list[str]) -> str:
 
 
 def _about(lang: str, site_name: str) -> str:
-    title, body = ABOUT.get(lang, ABOUT["en"])
-    return f"# {title}\n\n{Template(body).safe_substitute(site_name=site_name)}\n"
+    gettext = _gettext(lang)
+    body = "\n\n".join(gettext(paragraph) for paragraph in ABOUT_PARAGRAPHS) % {"site_name": site_name}
+    return f"# {gettext(ABOUT_TITLE)}\n\n{body}\n"
 
 
 def init_site(target: Path, site_name: str = "Status", languages: list[str] | None = None,
               timezone: str = "UTC", site_url: str = PLACEHOLDER_URL,
-              requirement: str = DEFAULT_REQUIREMENT) -> list[Path]:
-    """Write a new site into `target` (missing or empty); the files written, in order."""
+              requirement: str = "") -> list[Path]:
+    """Write a new site into `target` (missing or empty); the files written, in order.
+
+    `requirement` is the text of requirements.txt after its heading: the statuspress to install,
+    pinned (see scaffold/requirement.py), with its comment.
+    """
     languages = list(languages or ["en"])
+    # Each language names a folder (docs/<lang>/about.md): '../../x' or '/etc' wrote outside the site.
+    for lang in languages:
+        problem = language_problem(lang, require_catalog=True)
+        if problem:
+            raise InitError(f"--languages: {problem}")
+    if len(set(languages)) != len(languages):
+        raise InitError("--languages: a language is listed twice")
+    if os.path.islink(target) and not target.exists():
+        raise InitError(f"{target} is a symbolic link that leads nowhere (to '{os.readlink(target)}'): delete it "
+                        "or choose a new folder name")
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise InitError(f"{target} is not an empty folder: choose a new folder name "
                         "(statuspress init never overwrites anything)")
@@ -84,6 +104,7 @@ def init_site(target: Path, site_name: str = "Status", languages: list[str] | No
         "requirement": requirement,
     }
     target.mkdir(parents=True, exist_ok=True)
+    root = target.resolve()
     written = []
     for source in sorted(TEMPLATE.rglob("*")):
         if source.is_dir() or source.name == "__pycache__" or source.suffix == ".pyc":
@@ -91,22 +112,33 @@ def init_site(target: Path, site_name: str = "Status", languages: list[str] | No
         relative = Path(*[part.replace("dot-", ".", 1) if part.startswith("dot-") else part
                           for part in source.relative_to(TEMPLATE).parts])
         destination = target / relative
-        destination.parent.mkdir(parents=True, exist_ok=True)
         if source.suffix == ".tmpl":
             destination = destination.with_suffix("")
-            destination.write_text(Template(source.read_text(encoding="utf-8")).substitute(values),
-                                   encoding="utf-8")
+            _write_new(root, destination, Template(source.read_text(encoding="utf-8")).substitute(values).encode())
         else:
-            shutil.copyfile(source, destination)
+            _write_new(root, destination, source.read_bytes())
         written.append(destination)
     for i, lang in enumerate(languages):
         page = target / "docs" / ("" if i == 0 else lang) / "about.md"
-        page.parent.mkdir(parents=True, exist_ok=True)
-        page.write_text(_about(lang, site_name), encoding="utf-8")
+        _write_new(root, page, _about(lang, site_name).encode())
         written.append(page)
     # git keeps no empty folder; a file whose name starts with "." is never read as a statement.
     updates = target / "updates"
-    updates.mkdir(exist_ok=True)
-    (updates / ".gitkeep").write_text("", encoding="utf-8")
+    _write_new(root, updates / ".gitkeep", b"")
     written.append(updates / ".gitkeep")
     return written
+
+
+def _write_new(root: Path, path: Path, content: bytes) -> None:
+    """Write a new file at `path`, inside `root` (resolved): never through a symbolic link, never
+    over an existing file, never outside the new site."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.resolve().is_relative_to(root):
+        raise InitError(f"{path.parent} leads outside {root} (a symbolic link?): statuspress init writes only "
+                        "inside the new site's folder")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except FileExistsError:
+        raise InitError(f"{path} exists already: statuspress init never overwrites anything") from None
+    with os.fdopen(fd, "wb") as file:
+        file.write(content)

@@ -101,10 +101,11 @@ def live_markup(html: str) -> list[str]:
             continue
         if element.tag in ("iframe", "form", "object", "embed") or element.get("name") == "pw":
             found.append(element.tag)
-        if element.tag == "script" and element.get("type") == "application/ld+json":
-            # A data block (schema.org), never run: the statement's text is in it as JSON strings.
+        if element.tag == "script" and element.get("type") in ("application/ld+json", "application/json"):
+            # A data block (schema.org; the editor's choices), never run: the statement's text is
+            # in it as JSON strings.
             if "<" in (element.text or ""):
-                found.append("script[type=application/ld+json] with markup")
+                found.append(f"script[type={element.get('type')}] with markup")
             continue
         if element.tag in ("script", "style") and ("alert" in (element.text or "") or "display: none" in (element.text or "")):
             found.append(element.tag)

@@ -640,7 +640,10 @@ def test_example_notices(example):
     assert [s.id for s in snapshot.notices] == ["2026-01-13-1300-persconferentie",
                                                 "2026-01-14-0900-valse-telefoontjes"]
     assert snapshot.embargoed == []
-    assert snapshot.last_updated == at("2026-01-19 11:00")
+    # Months later no notice is current; the overview last changed when the pharmacy's planned
+    # closure ended (20 January, 23:00), after the last statement (19 January, 11:00).
+    assert snapshot.current_notices == []
+    assert snapshot.last_updated == at("2026-01-20 23:00")
 
 
 def test_example_untranslated(example):

@@ -203,3 +203,13 @@ def test_materials_style_sheets_are_found_and_status_pages_drop_ours_from_extra_
     other = theme_fixes.page_config(config, "fr", "Hôpital", [])
     assert theme_fixes.CSS not in status.extra_css and theme_fixes.CSS in other.extra_css
     assert theme_fixes.CSS in config.extra_css
+
+
+@pytest.mark.parametrize("name", sorted(theme_fixes._LANDMARK_LABELS))
+def test_landmark_label_amendments_match_materials_templates(name):
+    source = (MATERIAL / name).read_text(encoding="utf-8")
+    key = theme_fixes._LANDMARK_LABELS[name]
+    assert theme_fixes.landmark_label(key) in source, f"Material's {key} label changed: update theme_fixes"
+    patched = theme_fixes.patch_landmark_label(name, source)
+    assert theme_fixes.landmark_label(key) not in patched and f"statuspress.{key}_label" in patched
+    jinja2.Environment().parse(patched)

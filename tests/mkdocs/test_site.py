@@ -94,9 +94,9 @@ def test_status_is_given_in_words_and_with_a_shape(built):
 
 def test_notes_and_phone_numbers(built):
     doc = parse(built["2026-01-14T12:00:00+01:00"] / "index.html")
-    lab = doc.cssselect('li.sp-department a[href$="departments/lab/"]')[0].getparent()
+    lab = next(doc.cssselect('li.sp-department a[href$="departments/lab/"]')[0].iterancestors("li"))
     assert "Geen bloedafnames vandaag" in lab.text_content()
-    emergency = doc.cssselect('li.sp-department a[href$="departments/emergency/"]')[0].getparent()
+    emergency = next(doc.cssselect('li.sp-department a[href$="departments/emergency/"]')[0].iterancestors("li"))
     assert emergency.cssselect('a[href="tel:+3235550100"]')
 
 

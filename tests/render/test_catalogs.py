@@ -147,3 +147,18 @@ def test_arabic_is_right_to_left():
     assert Language("ar", ZONE).rtl
     assert Language("ar", ZONE).direction == "rtl"
     assert not Language("fr", ZONE).rtl
+
+
+def test_french_puts_a_narrow_no_break_space_before_high_punctuation():
+    """French typography: `:` `;` `!` `?` follow a narrow no-break space (U+202F), never a plain
+    space or nothing, so that they are neither glued to the word nor left alone at a line's start."""
+    wrong = []
+    for message in load("fr"):
+        if not message.id:
+            continue
+        for text in (message.string if isinstance(message.string, tuple) else (message.string,)):
+            # A colon inside a URL or a time (13:30) is no punctuation.
+            for match in re.finditer(r"(.)([:;!?])(?=\s|$)", text or ""):
+                if match[1] != "\u202f":
+                    wrong.append(f"{message.id!r}: {text!r}")
+    assert not wrong, "\n".join(wrong)

@@ -5,11 +5,14 @@ and every renderer; a few through `statuspress check` and `mkdocs build` togethe
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import random
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -168,3 +171,86 @@ def test_check_and_build_agree(front, body):
         assert "Traceback" not in checked.stderr + built.stderr, checked.stderr + built.stderr
         assert (checked.returncode == 0) == (built.returncode == 0), (checked.stdout, checked.stderr, built.stderr)
         assert (root / "site" / "index.html").exists() == (built.returncode == 0)
+
+
+# -- issue 21: YAML written by hand, or by an attacker ------------------------------------------
+# Anchors and aliases (bombs among them), tags, escapes that decode into controls, deep nesting:
+# each example ends, within a bound, in statements or located problems.
+
+ANCHOR = st.sampled_from(["a", "b", "lol", "x1"])
+ESCAPE = st.sampled_from(["\\a", "\\x07", "\\x1b", "\\e", "\\r", "\\n", "\\L", "\\P", "\\N", "\\0", "\\t",
+                          "\\u202e", "\\uFFFE", "\\x85", "\\_", "\\\\", "\\\""])
+WORD = st.text(st.characters(whitelist_categories=("L", "N"), whitelist_characters=" -"), max_size=6)
+QUOTED = st.lists(st.one_of(WORD, ESCAPE), max_size=6).map(lambda parts: '"' + "".join(parts) + '"')
+TAG = st.sampled_from(["!x ", "!!str ", "!!binary ", "!!python/object/apply:os.system ", "!<tag:yaml.org,2002:map> ",
+                       "!!set ", "!!omap "])
+SCALAR = st.one_of(WORD.map(lambda w: w.strip() or "w"), QUOTED, ANCHOR.map(lambda a: f"*{a}"),
+                   st.tuples(TAG, WORD).map("".join))
+YAML_VALUE = st.recursive(
+    SCALAR,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4).map(lambda items: "[" + ", ".join(items) + "]"),
+        st.lists(st.tuples(WORD.map(lambda w: w.strip() or "k"), inner), max_size=3).map(
+            lambda pairs: "{" + ", ".join(f"{k}: {v}" for k, v in pairs) + "}"),
+        st.tuples(ANCHOR, inner).map(lambda pair: f"&{pair[0]} {pair[1]}"),
+        st.tuples(TAG, inner).map("".join)),
+    max_leaves=12)
+DEEP = st.integers(0, 400).map(lambda depth: "[" * depth + "]" * depth)
+
+
+def _bomb(levels: int) -> list[str]:
+    return (["b0: &b0 [x, x, x, x, x, x, x, x, x, x]"]
+            + [f"b{i}: &b{i} [" + ", ".join([f"*b{i - 1}"] * 10) + "]" for i in range(1, levels)])
+
+
+HOSTILE_FRONT = st.tuples(
+    st.one_of(YAML_VALUE, QUOTED), st.one_of(st.just("2026-01-13T06:32:00+01:00"), YAML_VALUE),
+    st.dictionaries(st.sampled_from(["emergency", "lab", "*a", "&a x"]), YAML_VALUE, max_size=3),
+    st.one_of(st.none(), YAML_VALUE, DEEP), st.integers(0, 30),
+).map(lambda parts: "\n".join([f"title: {parts[0]}", f"date: {parts[1]}",
+                                "departments: {" + ", ".join(f"{k}: {v}" for k, v in parts[2].items()) + "}",
+                                *([f"extra: {parts[3]}"] if parts[3] is not None else []),
+                                *(_bomb(parts[4]) if parts[4] else [])]))
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: int):
+    """A hang becomes a failure of this example, not a stuck test run."""
+    def expired(signum, frame):
+        raise AssertionError(f"still reading after {seconds} s")
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(fronts=st.lists(HOSTILE_FRONT, min_size=1, max_size=3))
+def test_hostile_yaml_ends_in_statements_or_located_problems_within_a_bound(fronts):
+    with tempfile.TemporaryDirectory() as folder:
+        updates = Path(folder) / "updates"
+        updates.mkdir()
+        names = []
+        for i, front in enumerate(fronts):
+            name = f"2026-01-13-06{i:02d}-x.md"
+            (updates / name).write_text(f"---\n{front}\n---\nTekst.\n", encoding="utf-8")
+            names.append(name)
+        started = time.monotonic()
+        with _time_limit(20):
+            statements, problems = read_updates(updates, SITE, present=NOW)
+            if statements:
+                compute(SITE, statements, NOW)
+        assert time.monotonic() - started < 5
+        for problem in problems:
+            assert problem.path.name in names and problem.message.strip()
+            front_lines = fronts[names.index(problem.path.name)].count("\n") + 3
+            assert 1 <= problem.line <= front_lines + 1, (problem, fronts)
+        bad = {p.path.name for p in problems.errors}
+        for statement in statements:
+            assert statement.path.name not in bad
+            for text in statement.texts.values():
+                for value in (text.title, text.summary or "", *text.notes.values()):
+                    assert not any(ord(c) < 0x20 or 0x7f <= ord(c) < 0xa0 or c in "\u2028\u2029" for c in value)

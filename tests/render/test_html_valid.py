@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from helpers import REPO, mkdocs_build
+from helpers import copy_example, mkdocs_build
 
 WHEN = "2026-01-14T15:13:00+01:00"  # during the crisis: every kind of block is on the pages
 
@@ -21,13 +20,7 @@ WHEN = "2026-01-14T15:13:00+01:00"  # during the crisis: every kind of block is 
 def built(tmp_path_factory) -> Path:
     """The example site with Arabic added, so that right-to-left pages are checked too."""
     folder = tmp_path_factory.mktemp("valid")
-    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    text, count = re.subn(r"(\n\s+languages:\s*\[)([^\]]*)\]", lambda m: f"{m[1]}{m[2]}, ar]", text, count=1)
-    assert count == 1
-    (folder / "mkdocs.yml").write_text(text, encoding="utf-8")
-    for name in ("docs", "updates"):
-        shutil.copytree(REPO / name, folder / name)
-    result = mkdocs_build(folder / "mkdocs.yml", folder / "site", WHEN)
+    result = mkdocs_build(copy_example(folder, ("ar",)), folder / "site", WHEN)
     assert result.returncode == 0, result.stderr
     return folder / "site"
 

@@ -62,10 +62,11 @@ def hostile_site(tmp_path_factory):
     """One site full of odd text, built once for the tests that read its outputs."""
     root = site_folder(tmp_path_factory.mktemp("hostile"))
     updates = root / "updates"
-    # Controls, a noncharacter and a right-to-left override in a title (YAML escapes).
-    write_statement(updates, "2026-10-20-1000-odd.md", r'''
+    # Noncharacters and a right-to-left override in a title (YAML escapes), controls in the body
+    # (in a title they are errors since issue 21: test_hostile_input.py).
+    odd = write_statement(updates, "2026-10-20-1000-odd.md", r'''
         ---
-        title: "Onderhoud\0 \e[31mrood\uFFFE \u202Eznoitats\U0010FFFF"
+        title: "Onderhoud [31mrood\uFFFE \u202Eznoitats\U0010FFFF"
         date: 2026-10-20T10:00:00+02:00
         departments:
           emergency: maintenance
@@ -73,13 +74,14 @@ def hostile_site(tmp_path_factory):
           start: 2026-10-30T08:00:00+01:00
           end: 2026-10-30T12:00:00+01:00
         ---
-        Tekst met een voetnoot[^1] en nog een[^2].
+        Tekst met een voetnoot[^1] en nog een[^2]. Kleur: CONTROLS.
 
         ![logo](https://tracker.example.net/pixel.png) en `<img src=x onerror=alert(5)>`.
 
         [^1]: De eerste noot.
         [^2]: De tweede noot.
         ''')
+    odd.write_text(odd.read_text(encoding="utf-8").replace("CONTROLS", "\x00 \x1b[31mrood\x85"), encoding="utf-8")
     # Two departments of one group updated either side of the end of summer time:
     # 02:30+02:00 is 00:30 UTC, 02:10+01:00 is 01:10 UTC (the later one).
     write_statement(updates, "2026-10-25-0230-emergency.md", """
