@@ -463,7 +463,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         inputs = [css_subset.fingerprint(), *(sheet.encode() for sheet in sheets), ours.encode(),
                   *sorted({line.encode() for page in pages for line in css_subset.structure(page, named)})]
         subset = remembered("status-css", inputs, lambda: css_subset.subset(sheets, pages, ours))
-        return subset + "\n" + ours
+        return subset + "\n" + css_subset.minify(ours)
 
     def _write_publishing_files(self, config, staging: str) -> None:
         """The browser editor (admin/) and the hosts' header rules (_headers), last: the rules

@@ -317,3 +317,21 @@ def fingerprint() -> bytes:
     from importlib.metadata import version
     from pathlib import Path
     return b"\0".join([Path(__file__).read_bytes(), version("tinycss2").encode(), version("cssselect2").encode()])
+
+
+def minify(sheet: str) -> str:
+    """`sheet` without comments and the whitespace between rules and declarations: our own
+    sheet, whose comments give the reasons, travels to every status page (3.2 KB compressed
+    instead of 6)."""
+    out = []
+    for rule in tinycss2.parse_stylesheet(sheet, skip_whitespace=True, skip_comments=True) \
+            if isinstance(sheet, str) else sheet:
+        if rule.type == "qualified-rule":
+            selector = " ".join(tinycss2.serialize(rule.prelude).split())
+            out.append(f"{selector}{{{';'.join(_declaration_text(d) for d in _declarations(rule))}}}")
+        elif rule.type == "at-rule" and rule.content is not None and rule.lower_at_keyword in ("media", "supports"):
+            prelude = " ".join(tinycss2.serialize(rule.prelude).split())
+            out.append(f"@{rule.at_keyword} {prelude}{{{minify(_rules(rule.content))}}}")
+        elif rule.type == "at-rule":
+            out.append(rule.serialize())
+    return "".join(out)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import tinycss2
 
-from generator.render.css_subset import structure, subset
+from generator.render.css_subset import minify, structure, subset
 
 SHEET = """
 @charset "UTF-8";
@@ -72,3 +72,11 @@ def test_the_cache_key_ignores_text_and_repeats_but_not_structure():
     # A child's position counts (:first-child, :last-child, :nth-child).
     assert structure('<ul class="cards"><li class="card">1</li></ul>') != \
         structure('<ul class="cards"><li class="card">1</li><li class="card">2</li></ul>')
+
+
+def test_minify_keeps_every_rule_and_declaration():
+    sheet = """/* a reason */
+.sp-a, .sp-b > p { color: red; margin: 0 !important }
+@media print { /* why */ .sp-a { display: none } }
+"""
+    assert minify(sheet) == ".sp-a, .sp-b > p{color:red;margin:0!important}@media print{.sp-a{display:none}}"
