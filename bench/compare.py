@@ -13,7 +13,16 @@ the time `statuspress check` takes, and the preview reload time: how long `statu
 takes to serve a statement's page with a change after its file was saved (with --mkdocs-serve,
 `mkdocs serve`'s too).
 
-Figures, not pass/fail: the tests never assert timings.
+After each size it prints whether each target is met (TARGETS; the tests never assert
+timings, this does not fail either):
+
+- CPU ≤ 1.2x bare Material at every size (the turn median);
+- wall: 1,000 x 3 ≤ 6 s; 5,000 x 3 ≤ 30 s and ≤ 300 MiB peak memory;
+- preview reload ≤ 1 s at 5,000 x 3; `check` ≤ 0.5 s at 1,000 x 3;
+- a statement page ≤ 1.1x the bytes of a bare Material page of the same text (median over
+  the default language's statements: the bare build makes only those pages, so the whole
+  output's ratio, printed as "out", is no measure of weight);
+- the whole site within common static hosts' limits (HOSTS: file count and total size).
 """
 from __future__ import annotations
 
@@ -43,6 +52,25 @@ LANGUAGES = ["nl", "fr", "en", "de", "es", "it", "pt", "pl", "sv", "da"]
 # never compiled ahead) at every build, and MkDocs and Material (compiled when installed) never.
 ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 ENV["NO_MKDOCS_2_WARNING"] = "1"
+
+
+# Published limits of common static hosts, each with its source (read 2026-12). Sizes in bytes.
+HOSTS = [
+    # "Published GitHub Pages sites may be no larger than 1 GB." No file count is given.
+    ("GitHub Pages", None, 10**9,
+     "https://docs.github.com/en/pages/getting-started-with-github-pages/github-pages-limits"),
+    # 20,000 files per site on the Free plan (100,000 on paid plans since 2026-01); 25 MiB per file.
+    ("Cloudflare Pages (Free)", 20_000, None, "https://developers.cloudflare.com/pages/platform/limits/"),
+    ("Cloudflare Pages (paid)", 100_000, None,
+     "https://developers.cloudflare.com/changelog/post/2026-01-23-pages-file-limit-increase/"),
+    # gitlab.com: 1 GB per site (the artifacts' limit, uncompressed), 200,000 file entries.
+    ("GitLab Pages (gitlab.com)", 200_000, 10**9, "https://docs.gitlab.com/user/gitlab_com/#gitlab-pages"),
+    # Netlify publishes no file-count or site-size limit for deploys (only per-file upload and
+    # function limits); listed so that the table says so.
+    ("Netlify", None, None, "https://docs.netlify.com/deploy/deploy-overview/"),
+]
+TARGETS = {"cpu": 1.2, "wall_1000": 6.0, "wall_5000": 30.0, "mem_5000": 300, "reload_5000": 1.0,
+           "check_1000": 0.5, "statement_page": 1.1}
 
 
 @dataclass
@@ -93,6 +121,47 @@ def measured(command: list[str], cwd: Path, env: dict) -> Run:
 
 def size_mib(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
+
+
+def site_files(folder: Path) -> tuple[int, int]:
+    """(files, bytes) of a built site, as a host counts them."""
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def statement_page_ratio(ours: Path, bare: Path) -> float:
+    """The median, over the default language's statements, of our statement page's bytes over
+    the bare Material page of the same text."""
+    ratios = []
+    for page in (bare / "site" / "default").glob("*/index.html"):
+        mine = ours / "site" / "updates" / page.parent.name / "index.html"
+        if mine.exists():
+            ratios.append(mine.stat().st_size / page.stat().st_size)
+    return statistics.median(ratios) if ratios else float("nan")
+
+
+def targets(n: int, languages: int, ours: Run, paired: float, check: Run, reload: float | None,
+            page_ratio: float, files: int, size: int) -> None:
+    """Each target of the README that this size measures: met or NOT MET."""
+    def line(what: str, met: bool) -> None:
+        print(f"{'':>10}   {'met    ' if met else 'NOT MET'} {what}")
+
+    line(f"CPU {paired:.2f}x bare (turn median) <= {TARGETS['cpu']}x", paired <= TARGETS["cpu"])
+    if (n, languages) == (1000, 3):
+        line(f"wall {ours.wall:.1f} s <= {TARGETS['wall_1000']:.0f} s", ours.wall <= TARGETS["wall_1000"])
+        line(f"check {check.wall:.2f} s <= {TARGETS['check_1000']} s", check.wall <= TARGETS["check_1000"])
+    if (n, languages) == (5000, 3):
+        line(f"wall {ours.wall:.1f} s <= {TARGETS['wall_5000']:.0f} s", ours.wall <= TARGETS["wall_5000"])
+        line(f"peak memory {ours.peak_mib:.0f} MiB <= {TARGETS['mem_5000']} MiB", ours.peak_mib <= TARGETS["mem_5000"])
+        if reload is not None:
+            line(f"preview reload {reload:.2f} s <= {TARGETS['reload_5000']} s", reload <= TARGETS["reload_5000"])
+    line(f"statement page {page_ratio:.2f}x a bare Material page of the same text <= {TARGETS['statement_page']}x",
+         page_ratio <= TARGETS["statement_page"])
+    for host, max_files, max_bytes, source in HOSTS:
+        within = (max_files is None or files <= max_files) and (max_bytes is None or size <= max_bytes)
+        limits = ", ".join([f"{max_files:,} files" for _ in [0] if max_files] +
+                           [f"{max_bytes / 10**9:g} GB" for _ in [0] if max_bytes]) or "no published limit"
+        line(f"{host}: {files:,} files, {size / 10**6:,.0f} MB; limit {limits} ({source})", within)
 
 
 def make_bare(ours: Path, bare: Path) -> None:
@@ -208,6 +277,8 @@ def compare(n: int, languages: int, runs: int, preview: bool, mkdocs_serve: bool
         for name, root in (("bare", bare), ("ours", ours)):
             results[name] = best(measured_runs[name])
             results[name].output_mib = size_mib(root / "site")
+        page_ratio = statement_page_ratio(ours, bare)
+        files, size = site_files(ours / "site")
         check = best([measured([sys.executable, "-m", "generator.cli", "check", "-f", str(ours / "mkdocs.yml")],
                                ours, build_env(n)) for _ in range(3)])
         reload = preview_reload(ours, n) if preview else None
@@ -224,6 +295,7 @@ def compare(n: int, languages: int, runs: int, preview: bool, mkdocs_serve: bool
           f"{b.wall:>7.2f} {b.cpu:>7.2f} {b.peak_mib:>7.0f} {b.output_mib:>7.1f} | "
           f"{o.wall / b.wall:>5.2f} {o.cpu / b.cpu:>5.2f} {paired:>5.2f} {o.peak_mib / b.peak_mib:>5.2f} "
           f"{o.output_mib / b.output_mib:>5.2f} | {check.wall:>6.2f} {reload_text:>7}", flush=True)
+    targets(n, languages, o, paired, check, reload, page_ratio, files, size)
 
 
 def main() -> None:

@@ -107,3 +107,27 @@ def template_cache():
     except OSError:
         return None
     return TolerantCache(str(folder / "templates"))
+
+
+def remembered(kind: str, inputs: list[bytes], make) -> str:
+    """`make()`, a text that depends only on `inputs`, kept between runs in the cache folder
+    under the digest of those inputs: the next build with the same inputs reads it instead.
+    Without a usable cache folder, or with a damaged record, it is made again."""
+    key = hashlib.sha256(b"\0".join(inputs)).hexdigest()[:32]
+    folder = _folder()
+    path = folder / f"{kind}-{key}.txt" if folder is not None else None
+    if path is not None:
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            pass
+    text = make()
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+            partial.write_text(text, encoding="utf-8")
+            os.replace(partial, path)  # whole or not at all, even with builds running side by side
+        except OSError:
+            pass
+    return text

@@ -14,6 +14,8 @@
   only on `<body>`) so that the whole document, title included, reads in the right direction.
   Rather than copy the 260-line template (and miss Material's fixes), its source is amended as
   it is loaded.
+- Its style sheets (`stylesheets`): status pages link, instead of them and our own sheet,
+  one sheet of only the rules they use (`STATUS_CSS`, made by render/css_subset.py).
 - The 404 page per language (`not_found_context`) and the footer's generation time.
 - The content slot of a slotted page (`build/shell.py`'s `CONTENT`) is an `<h1>` because
   Material's `partials/content.html` prints its own `<h1>` only when the content has none.
@@ -40,6 +42,10 @@ from mkdocs.utils import normalize_url
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"
 CSS = "assets/stylesheets/statuspress.css"
+# What status pages link instead of Material's sheets and ours: the rules they use, made at
+# the end of every build (a patient's phone waits for every render-blocking byte).
+STATUS_CSS = "assets/stylesheets/statuspress-status.css"
+_MATERIAL_SHEET = re.compile(r"'(assets/stylesheets/(main|palette)\.[0-9a-f]+\.min\.css)'")
 
 LANGUAGE_404 = "{lang}/404.html"
 _LANGUAGE_404 = re.compile(r"^([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)*)/404\.html$")
@@ -200,7 +206,7 @@ def not_found_context(template_name: str, site, languages, config) -> dict | Non
         "status_page": True,
         "not_found": True,
         "base_url": base,
-        "extra_css": [normalize_url(path, None, base) for path in config.extra_css],
+        "extra_css": [normalize_url(path, None, base) for path in config.extra_css if path != CSS],
         "title": language.gettext("Page not found"),
         "message": language.gettext("This page does not exist. The current status of every department is on "
                                     "the overview."),
@@ -252,6 +258,22 @@ def add_theme(config, directions: dict[str, str]) -> str | None:
     return fallback_dir
 
 
+def stylesheets(config) -> list[Path]:
+    """The files of the style sheets Material's base.html links (its `styles` block): the main
+    one, and the palette's when the site sets a palette."""
+    base = next((Path(d) / "base.html" for d in config.theme.dirs if (Path(d) / "base.html").exists()), None)
+    if base is None:
+        return []
+    found = []
+    for match in _MATERIAL_SHEET.finditer(base.read_text(encoding="utf-8")):
+        if match[2] == "palette" and not config.theme.get("palette"):
+            continue
+        file = base.parent / match[1]
+        if file.exists() and file not in found:
+            found.append(file)
+    return found
+
+
 def uses_bundle(config) -> bool:
     """Whether any page needs Material's JavaScript bundle: it serves search and the theme's
     optional features; without them no page needs it (and it can fall back to fetching
@@ -289,14 +311,17 @@ class _PageTheme(Mapping):
         return getattr(self._theme, name)
 
 
-def page_config(config, code: str, site_name_html: str, alternates: list[dict]):
+def page_config(config, code: str, site_name_html: str, alternates: list[dict], status_page: bool = False):
     """The configuration as the theme sees it on one page, in language `code`. Material takes
     the page's language (its `partials/languages/<code>.html` strings and direction), the site
     name and the language menu (`extra.alternate`: name, lang, link) from the configuration, not
     from the page: each page gets a copy made as Material's blog plugin makes one for its
     excerpts (a shallow copy, and a copy of each part changed), so the site's configuration
-    itself is never changed from page to page."""
+    itself is never changed from page to page. A status page's extra style sheets leave ours
+    out: it is part of `STATUS_CSS`."""
     result = copy(config)
+    if status_page:
+        result.extra_css = [path for path in config.extra_css if path != CSS]
     result.theme = _PageTheme(config.theme, code)
     result.site_name = site_name_html
     result.extra = copy(config.extra)

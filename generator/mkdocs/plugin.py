@@ -28,17 +28,18 @@ from ..read import Problems, site_dir_problems
 from ..read.problems import escaped
 from ..read.site import SiteUrlError, site_url_from_environment
 from ..build import shell
-from ..render import csp, urls
+from ..render import csp, css_subset, urls
 from ..render.admin import admin_files, admin_policy, bundle_address, github_repository
-from ..cache import template_cache
+from ..cache import remembered, template_cache
 from ..render.headers import headers_file, too_many_rules
 from ..compute.status import BuildTimeError
 from ..render.i18n import Language
+from ..render.markdown import SPECIMEN
 from ..render.pages import RenderedPage, plan_pages
 from ..render.text import clean
 from ..build.files import write_file, write_files
 from ..build.publish import Publication, PublishError
-from ..build.writer import PageWriter, slotted_pages
+from ..build.writer import SLOTTED_KINDS, PageWriter, slotted_pages
 from ..validate import load_site
 from . import material
 from .broken import problem_showing
@@ -102,6 +103,9 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         self.loader = None  # the theme's, which knows the icons the pages refer to
         self.script_hashes = set()  # of every page's inline scripts, for the _headers policy
         self.publication = None
+        # The largest page of each (direction, kind) made: what the status pages' sheet is cut to.
+        self.css_samples = {}
+        self.slotted_samples = {}  # (direction, kind) -> the PlannedPage sampled, of a slotted kind
 
     # -- read and compute ------------------------------------------------------
 
@@ -189,6 +193,14 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         slotted = {p.page.src_uri for p in to_slot}
         self.use_plan(self.snapshot, planned, slotted)
         self.slotted = sorted({(p.page.lang, p.page.kind) for p in to_slot})
+        self.css_samples = {}
+        self.slotted_samples = {}
+        # Of the kinds that may be slotted, the first page of each direction is sampled, whichever
+        # way it is written: the sheet does not depend on how pages are made (test_shell.py).
+        for planned_page in planned:
+            if planned_page.page.kind in SLOTTED_KINDS:
+                key = (self.languages[planned_page.page.lang].direction, planned_page.page.kind)
+                self.slotted_samples.setdefault(key, planned_page)
         self.sitemap = [urls.absolute(self.site, p.page.path) for p in to_slot]
         for page in rendered:
             existing = files.get_file_from_path(page.src_uri)
@@ -217,6 +229,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
     def on_env(self, env, config, files):
         # A global, not page context: the 404 page is rendered without a page context.
         env.globals["statuspress_material_js"] = self.material_js
+        env.globals["statuspress_status_css"] = material.STATUS_CSS
         env.loader = self.loader = PatchedLoader(env.loader, theme_icons(config.theme))
         env.bytecode_cache = env.bytecode_cache or template_cache()
         # A 404 page per language; hosts serve the root one, in the default language, for every miss.
@@ -252,7 +265,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         found = not_found_context(template_name, self.site, self.languages, config)
         if found is not None:
             context["config"] = material.page_config(config, found["lang"], theme_text(self.site.title(found["lang"])),
-                                                     found.pop("alternates"))
+                                                     found.pop("alternates"), status_page=True)
             context.update(base_url=found["base_url"], extra_css=found["extra_css"], nav=self.navs[found["lang"]])
             context["statuspress"] = found
         return context
@@ -311,7 +324,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         context["config"] = material.page_config(config, code, theme_text(self.site.title(code)), [
             {"name": language.menu_name, "lang": other, "link": self._counterpart(src_uri, rendered, other)}
             for other, language in self.languages.items()
-        ])
+        ], status_page=rendered is not None)
         context["nav"] = self.navs[code]
         language = self.languages[code]
         feeds = [
@@ -367,15 +380,33 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         content, jsonld = self.pending
         self.pending = None
         filled = shell.values("", "", "", content, jsonld)
-        return shell.Slotted.of(self.finished_status_page(output)).fill(
+        finished = shell.Slotted.of(self.finished_status_page(output)).fill(
             {slot: filled[slot] for slot in (shell.CONTENT, shell.JSONLD)})
+        rendered = self.pages[page.file.src_uri]
+        self._css_sample(rendered.lang, rendered.kind, finished, page.file.src_uri)
+        return finished
+
+    def _css_sample(self, code: str, kind: str, page: str, src_uri: str = "") -> None:
+        key = (self.languages[code].direction, kind)
+        if kind in SLOTTED_KINDS:
+            sampled = self.slotted_samples.get(key)
+            if sampled is not None and sampled.page.src_uri == src_uri:
+                self.css_samples[key] = page
+        elif len(page) > len(self.css_samples.get(key, "")):
+            self.css_samples[key] = page
 
     def finished_status_page(self, output: str) -> str:
         """A status page's theme markup, finished (`_finished_page`) and compacted."""
         return shell.compact(self._finished_page(output))
 
     def on_post_template(self, output_content, template_name, config):
-        return self._finished_page(output_content) if template_name.endswith(".html") else output_content
+        if not template_name.endswith(".html"):
+            return output_content
+        finished = self._finished_page(output_content)
+        found = not_found_context(template_name, self.site, self.languages, config)
+        if found is not None:
+            self._css_sample(found["lang"], "404", finished)
+        return finished
 
     def _finished_page(self, output: str) -> str:
         """A page as published: no control or bidi character from any source (the theme prints
@@ -387,6 +418,8 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, config):
         staging = config.site_dir
+        # Made while the worker writes pages on the other core.
+        write_file(staging, material.STATUS_CSS, self._status_css(config).encode("utf-8"))
         self.writer.finish()  # this process's share of the slotted pages, and the worker's
         write_files(staging, self.writer.outputs())
         self._close_writer()
@@ -404,6 +437,33 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
             raise PluginError(f"statuspress: could not publish to {self.final_site_dir}: {exc}") from exc
         self.publication = None
         self._cleanup()
+
+    def _status_css(self, config) -> str:
+        """The status pages' style sheet: the rules of Material's sheets that the status pages
+        made use, then ours whole (every rule of it is for them). Matched against, for each text
+        direction, the largest page of each kind (the first of the statement and incident pages)
+        and a page's content holding every element a statement may hold (SPECIMEN): the theme's
+        markup is the same on every page of a kind, and statements' own markup is limited to
+        those elements. Kept in the cache under the
+        digest of the sheets and the sampled pages' structure (`css_subset.structure`): a new
+        statement adds cards of known shapes, and the next build reads the same sheet."""
+        pages = list(self.css_samples.values())
+        for (direction, kind), planned in self.slotted_samples.items():
+            sample = planned.page
+            if (direction, kind) not in self.css_samples:  # slotted: not made by MkDocs
+                pages.append(self.theme.shells[(sample.lang, kind)].fill(
+                    shell.values(sample.key, sample.title, sample.description, planned.render(), planned.jsonld())))
+        for direction in sorted({language.direction for language in self.languages.values()}):
+            pages.append(f'<html dir="{direction}"><body><div class="md-container"><main class="md-main">'
+                         f'<div class="md-content"><article class="md-content__inner md-typeset">{SPECIMEN}'
+                         '</article></div></main></div></body></html>')
+        sheets = [path.read_text(encoding="utf-8") for path in material.stylesheets(config)]
+        ours = (material.THEME_DIR / material.CSS).read_text(encoding="utf-8")
+        named = css_subset.classes_named(sheets)
+        inputs = [css_subset.fingerprint(), *(sheet.encode() for sheet in sheets), ours.encode(),
+                  *sorted({line.encode() for page in pages for line in css_subset.structure(page, named)})]
+        subset = remembered("status-css", inputs, lambda: css_subset.subset(sheets, pages, ours))
+        return subset + "\n" + css_subset.minify(ours)
 
     def _write_publishing_files(self, config, staging: str) -> None:
         """The browser editor (admin/) and the hosts' header rules (_headers), last: the rules

@@ -45,6 +45,23 @@ ALLOWED_ATTRIBUTES = {
     "sup": {"id"},
     "li": {"id"},
 }
+# Every element a statement's body can hold (ALLOWED_TAGS), nested as Markdown nests them: the
+# status pages' style sheet keeps the rules that any statement could need (render/css_subset.py).
+SPECIMEN = (
+    '<h2>h</h2><h3>h</h3><h4>h</h4><h5>h</h5><h6>h</h6>'
+    '<p><a href="#a" title="t" hreflang="en">a</a> <abbr title="t">t</abbr> <b>b</b> <br> <code>c</code> '
+    '<del>d</del> <em>e</em> <i>i</i> <img src="i.png" alt="a" title="t" width="1" height="1"> <ins>i</ins> '
+    '<kbd>k</kbd> <mark>m</mark> <q>q</q> <s>s</s> <small>s</small> <strong>s</strong> <sub>s</sub> '
+    '<sup id="fnref:1"><a href="#fn:1">1</a></sup> <time datetime="2026-01-01">t</time> <u>u</u></p>'
+    '<blockquote><p>q</p><blockquote><p>q</p></blockquote><ul><li>l</li></ul></blockquote>'
+    '<ul><li><p>l</p><ul><li>l<ol><li>l</li></ol></li></ul></li><li>l</li></ul>'
+    '<ol start="2"><li><p>l</p><ol><li>l<ul><li>l</li></ul></li></ol></li><li>l</li></ol>'
+    '<dl><dt>t</dt><dd><p>d</p></dd></dl><hr><pre><code>c</code></pre>'
+    '<table><caption>c</caption><thead><tr><th align="left" scope="col">h</th><th align="center">h</th>'
+    '<th align="right">h</th></tr></thead><tbody><tr><td align="left" colspan="1" rowspan="1">d</td>'
+    '<td align="center">d</td><td align="right">d</td></tr></tbody><tfoot><tr><td>f</td></tr></tfoot></table>'
+    '<ol><li id="fn:1"><p>n <a href="#fnref:1">r</a></p></li></ol>'
+)
 URL_SCHEMES = {"http", "https", "mailto", "tel", "sms"}
 URL_ATTRIBUTES = {"href", "src"}
 

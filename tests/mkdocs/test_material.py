@@ -189,6 +189,22 @@ def test_each_page_sees_its_language_on_a_copy_of_the_configuration():
     assert page.theme.dirs == config.theme.dirs and page.theme.locale == config.theme.locale
 
 
+def test_materials_style_sheets_are_found_and_status_pages_drop_ours_from_extra_css():
+    """The sheets the status pages' sheet is cut from are the ones Material's base.html links."""
+    from mkdocs.config import load_config
+
+    config = load_config(str(EXAMPLE_CONFIG))
+    sheets = theme_fixes.stylesheets(config)
+    base = (Path(material.__file__).parent / "templates" / "base.html").read_text(encoding="utf-8")
+    assert [s.name for s in sheets] == re.findall(r"'assets/stylesheets/(main\.[0-9a-f]+\.min\.css)'", base)
+    assert all(s.exists() and s.stat().st_size > 50_000 for s in sheets), sheets
+    config.extra_css.append(theme_fixes.CSS)
+    status = theme_fixes.page_config(config, "fr", "Hôpital", [], status_page=True)
+    other = theme_fixes.page_config(config, "fr", "Hôpital", [])
+    assert theme_fixes.CSS not in status.extra_css and theme_fixes.CSS in other.extra_css
+    assert theme_fixes.CSS in config.extra_css
+
+
 @pytest.mark.parametrize("name", sorted(theme_fixes._LANDMARK_LABELS))
 def test_landmark_label_amendments_match_materials_templates(name):
     source = (MATERIAL / name).read_text(encoding="utf-8")
