@@ -282,15 +282,15 @@ def test_recently_resolved_lists_the_last_seven_days(built):
 def test_incident_page_splits_affected_now_and_back_to_normal(built):
     doc = parse(built / "en" / "incidents" / "attack" / "index.html")
     affected = doc.xpath("//h2[@id='affected']/following-sibling::ul[1]")[0]
-    assert [words(a) for a in affected.cssselect("li > a")] == ["Emergency", "Lab"]
+    assert [words(a) for a in affected.cssselect("li > .sp-ds > a")] == ["Emergency", "Lab"]
     assert "Operating normally" not in words(affected)
     back = doc.xpath("//h2[@id='back-to-normal']/following-sibling::ul[1]")[0]
-    assert [words(a) for a in back.cssselect("li > a")] == ["Registration"]
+    assert [words(a) for a in back.cssselect("li > .sp-ds > a")] == ["Registration"]
     # Back to normal as far as this incident goes; the closure that holds it now is named.
     assert "Planned closure" in words(back) and "Werken aan het onthaal" in words(back)
     resolved = parse(built / "en" / "incidents" / "phones" / "index.html")
     assert not resolved.cssselect("#affected")
-    assert [words(a) for a in resolved.xpath("//h2[@id='back-to-normal']/following-sibling::ul[1]/li/a")] \
+    assert [words(a) for a in resolved.xpath("//h2[@id='back-to-normal']/following-sibling::ul[1]/li/span[@class='sp-ds']/a")] \
         == ["Registration"]
 
 
@@ -377,7 +377,7 @@ def test_regional_variant_uses_its_language_catalog(tmp_path):
     assert result.returncode == 0, result.stderr
     doc = parse(root / "out" / "index.html")
     assert doc.get("lang") == "nl-BE"
-    assert words(doc.cssselect("h1")[0]) == "Actuele toestand"  # Dutch words, not English
+    assert words(doc.cssselect("h2#departments")[0]) == "Afdelingen"  # Dutch words, not English
 
 
 def test_bad_region_and_numbers_are_errors(tmp_path):
