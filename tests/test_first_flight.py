@@ -165,8 +165,9 @@ def test_nothing_drawn_changes(site, browser, lang, width):
     for kind, path in kinds(root, lang).items():
         full = with_full_sheets(root, path)
         # Chromium now and then antialiases the first pixel of a sprite icon differently from one
-        # load to the next (seen with the same sheet on both sides): a difference must persist.
-        for _attempt in range(3):
+        # load to the next (seen with the same sheet on both sides), and on a busy machine a thin
+        # column differed in one of four runs (either sheet first): a difference must persist.
+        for _attempt in range(5):
             subset, before = screenshot(browser, base + path, width), screenshot(browser, base + full, width)
             assert subset.size == before.size, f"{lang} {kind} at {width} px: page size {subset.size} != {before.size}"
             box = ImageChops.difference(subset, before).getbbox()
@@ -193,8 +194,12 @@ def band_painted(browser, url: str) -> dict:
                     .filter(e => e.renderBlockingStatus === 'blocking').map(e => e.responseEnd));
             // Element timing is not reported for the band in every Chromium build: the band is
             // the page's first content, so the first contentful paint stands for it then.
-            const done = band => resolve({band: band || (fcp ? fcp.startTime : null),
-                                          fcp: fcp ? fcp.startTime : null, arrived});
+            // The first contentful paint is read again when resolving: on a busy machine it may be
+            // reported after the load event (it was null in one CI run when read only before).
+            const done = band => {
+                const paint = fcp || performance.getEntriesByName('first-contentful-paint')[0];
+                resolve({band: band || (paint ? paint.startTime : null), fcp: paint ? paint.startTime : null, arrived});
+            };
             new PerformanceObserver(list => {
                 const band = list.getEntries().find(entry => entry.identifier === 'overall-status');
                 if (band) done(band.renderTime || band.loadTime);
