@@ -17,8 +17,9 @@ from .problems import Problems, did_you_mean, one_of
 @lru_cache(maxsize=4)
 def _composed(text: str) -> yaml.Node | None:
     # compose() resolves no tags, so !ENV and !!python/name do not stop it. Cached: each check
-    # locates in the same file several times, and nothing changes the nodes.
-    return yaml.compose(text, Loader=yaml.SafeLoader)
+    # locates in the same file several times, and nothing changes the nodes. libyaml's composer
+    # when there is one: for the bench's 127-line mkdocs.yml, 0.6 ms against 11 ms (best of 7).
+    return yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 class _Locator:

@@ -7,6 +7,7 @@ a word when it was missing, so each is an error with the fix in plain words.
 """
 from __future__ import annotations
 
+import os
 import re
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
@@ -61,8 +62,9 @@ def _zone(name: str) -> ZoneInfo:
 class _FileReader:
     """Checks one file; records problems instead of raising."""
 
-    def __init__(self, path: Path, problems: Problems, site: Site, is_translation: bool):
+    def __init__(self, path: Path, problems: Problems, site: Site, is_translation: bool, record=None):
         self.path = path
+        self.record = record  # front matters parsed by earlier runs (front_matter.parse)
         self.problems = problems
         self.site = site
         self.is_translation = is_translation
@@ -91,7 +93,7 @@ class _FileReader:
             return None
         self.source = text = text.lstrip("\ufeff")
         try:
-            parsed = front_matter.parse(text)
+            parsed = front_matter.parse(text, self.record)
         except front_matter.FrontMatterError as exc:
             for line, message in [(exc.line, exc.message), *exc.more]:
                 self.error(line, message)
@@ -265,6 +267,10 @@ def read_updates(updates_dir: Path, site: Site, *, present: datetime | None = No
     if not updates_dir.is_dir():
         _missing_folder(updates_dir, config_file, problems)
         return [], problems
+    from ..cache import ParsedRecord
+
+    # One record a site: it is trimmed to the files read in this run (ParsedRecord.compact).
+    record = ParsedRecord("front-matters", front_matter.record_version() + os.fsencode(updates_dir.resolve()))
     root = config_file.parent if config_file is not None else updates_dir.parent
     for path in update_files(updates_dir, problems, root):
         stmt_id, lang, name_problem = _split_name(path, site)
@@ -277,7 +283,7 @@ def read_updates(updates_dir: Path, site: Site, *, present: datetime | None = No
                                       "rename one of the files (ids must be unique across all subfolders)")
                 continue
             default_paths[stmt_id] = path
-        read = _read_cached(path, site, lang, present, problems, cache)
+        read = _read_cached(path, site, lang, present, problems, cache, record)
         if read is None:
             continue
         text, entry = read
@@ -314,18 +320,20 @@ def read_updates(updates_dir: Path, site: Site, *, present: datetime | None = No
             **entry,
         ))
     statements.sort(key=lambda s: s.sort_key)
+    if cache is None:  # with `cache`, files unchanged since the last call never asked the record
+        record.compact()
     return statements, problems
 
 
 def _read_cached(path: Path, site: Site, lang: str | None, present: datetime, problems: Problems,
-                 cache: dict | None) -> tuple[Text | None, dict | None] | None:
+                 cache: dict | None, record=None) -> tuple[Text | None, dict | None] | None:
     """`_read_file`, from `cache` when the file is as it was when read there without a problem.
 
     Only a file without any problem is kept: its problems need not be kept, and one that passed
     the 15-minute check at some moment passes it at any later one.
     """
     if cache is None:
-        return _read_file(path, site, lang, present, problems)
+        return _read_file(path, site, lang, present, problems, record)
     try:
         stat = path.stat()
         stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
@@ -335,7 +343,7 @@ def _read_cached(path: Path, site: Site, lang: str | None, present: datetime, pr
     if stamp is not None and kept is not None and kept[0] == stamp:
         return kept[1]
     before = len(problems)
-    read = _read_file(path, site, lang, present, problems)
+    read = _read_file(path, site, lang, present, problems, record)
     if stamp is not None and read is not None and len(problems) == before:
         cache[path] = (stamp, read)
     else:
@@ -344,9 +352,9 @@ def _read_cached(path: Path, site: Site, lang: str | None, present: datetime, pr
 
 
 def _read_file(path: Path, site: Site, lang: str | None, present: datetime,
-               problems: Problems) -> tuple[Text | None, dict | None] | None:
+               problems: Problems, record=None) -> tuple[Text | None, dict | None] | None:
     """(text, the statement's fields; None for a translation) of one file; None when it cannot be read."""
-    reader = _FileReader(path, problems, site, is_translation=lang is not None)
+    reader = _FileReader(path, problems, site, is_translation=lang is not None, record=record)
     loaded = reader.load()
     if loaded is None:
         return None
