@@ -20,6 +20,7 @@ import hashlib
 import marshal
 import os
 import sys
+import time
 from pathlib import Path
 
 
@@ -149,18 +150,24 @@ class ParsedRecord:
 
     Each value is appended as one frame (length, checksum, marshal data) in a single write, so
     runs at the same time never interleave within one; a frame whose checksum fails (a torn
-    write, a damaged disk) ends the reading there: what follows is worked out again. Values are
-    what `marshal` writes (tuples, lists, strings, numbers), never code."""
+    write, a damaged disk) ends the reading there: what follows is worked out again, and the
+    record written anew by compact(). Values are plain data that `marshal` writes (tuples,
+    lists, strings, numbers)."""
 
     _HEAD = 24  # 8 bytes of length, 16 of blake2b checksum
+    # A record no run has read for this long belongs to a site or a version gone (a test's
+    # temporary site, an older statuspress): removed when a new record of its kind is started.
+    UNUSED_DAYS = 30
 
     def __init__(self, kind: str, version: bytes):
         folder = _folder()
+        self._kind = kind
         name = f"{kind}-{hashlib.sha256(version).hexdigest()[:16]}.bin"
         self._path = folder / name if folder is not None else None
         self._values: dict | None = None
         self._used: set[str] = set()
         self._frames = 0
+        self._damaged = False
 
     def _load(self) -> dict:
         if self._values is None:
@@ -168,10 +175,21 @@ class ParsedRecord:
             if self._path is not None:
                 try:
                     data = self._path.read_bytes()
+                    if time.time() - self._path.stat().st_mtime > 86400:
+                        os.utime(self._path)  # in use: not to be removed as unused
                 except OSError:
                     data = b""
                 self._read_frames(data)
         return self._values
+
+    def _remove_unused(self) -> None:
+        """Remove the records of this kind that no run has read for UNUSED_DAYS."""
+        for other in self._path.parent.glob(f"{self._kind}-*.bin"):
+            try:
+                if time.time() - other.stat().st_mtime > self.UNUSED_DAYS * 86400:
+                    other.unlink()
+            except OSError:
+                pass
 
     def _read_frames(self, data: bytes) -> None:
         at, head = 0, self._HEAD
@@ -179,10 +197,12 @@ class ParsedRecord:
             size = int.from_bytes(data[at: at + 8], "little")
             frame = data[at + head: at + head + size]
             if len(frame) != size or hashlib.blake2b(frame, digest_size=16).digest() != data[at + 8: at + head]:
-                break  # torn or damaged: the rest is parsed again
+                self._damaged = True  # torn or damaged: the rest is worked out again
+                break
             try:
                 key, value = marshal.loads(frame)
             except (EOFError, ValueError, TypeError):
+                self._damaged = True
                 break
             self._values[key] = value
             self._frames += 1
@@ -204,8 +224,10 @@ class ParsedRecord:
         values[text_digest] = value
         frame = marshal.dumps((text_digest, value))
         try:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-            with open(self._path, "ab") as record:
+            if not self._frames and not self._path.exists():
+                self._path.parent.mkdir(parents=True, exist_ok=True)
+                self._remove_unused()
+            with open(self._path, "ab", buffering=0) as record:  # one write() a frame
                 record.write(len(frame).to_bytes(8, "little") + hashlib.blake2b(frame, digest_size=16).digest()
                              + frame)
             self._frames += 1
@@ -214,8 +236,11 @@ class ParsedRecord:
 
     def compact(self) -> None:
         """Keep only the values used in this run, when most of the record is of texts since changed
-        (each edit of a statement adds a frame): the record stays the size of the site."""
-        if self._path is None or self._values is None or self._frames <= 2 * len(self._used) + 100:
+        (each edit of a statement adds a frame): the record stays the size of the site. A damaged
+        record is written anew: otherwise every run would stop reading at the same damage."""
+        if self._path is None or self._values is None:
+            return
+        if not self._damaged and self._frames <= 2 * len(self._used) + 100:
             return
         frames = []
         for key in sorted(self._used):
@@ -225,6 +250,6 @@ class ParsedRecord:
         try:
             partial.write_bytes(b"".join(frames))
             os.replace(partial, self._path)  # whole or not at all
-            self._frames = len(frames)
+            self._frames, self._damaged = len(frames), False
         except OSError:
             pass

@@ -6,6 +6,7 @@ import os
 import random
 import subprocess
 import sys
+import time
 
 from helpers import write_statement
 from generator.cache import ParsedRecord
@@ -150,10 +151,10 @@ def test_a_damaged_record_only_means_parsing_again(small_site, tmp_path):
     for damaged in damages:
         record.write_bytes(damaged)
         assert check(root, str(cache)) == without
-    # Parsed again and recorded again: the next run reads every file from the record.
-    size = record.stat().st_size
-    assert check(root, str(cache)) == without
-    assert record.stat().st_size == size
+        # Parsed again and the record written anew: the next run reads every file from it.
+        size = record.stat().st_size
+        assert check(root, str(cache)) == without
+        assert record.stat().st_size == size
 
 
 def test_the_record_keeps_what_it_was_given_and_is_trimmed_to_what_a_run_used(tmp_path, monkeypatch):
@@ -203,3 +204,21 @@ def test_a_front_matter_without_backslash_holds_no_control_character_once_compos
     # The walk does find what an escape decodes into.
     node = front_matter.HANDLER.load('a: "x\\ny"\nb: "\\e"\n')
     assert [line for line, _ in front_matter.control_characters(node, 0)] == [1, 2]
+
+
+def test_records_no_run_has_read_for_a_month_are_removed_when_a_new_one_starts(tmp_path, monkeypatch):
+    monkeypatch.setenv("STATUSPRESS_CACHE_DIR", str(tmp_path))
+    ParsedRecord("test", b"a site checked now and then").add("digest", (1,))
+    [used] = tmp_path.glob("test-*.bin")
+    ParsedRecord("test", b"a site gone").add("digest", (1,))
+    [gone] = set(tmp_path.glob("test-*.bin")) - {used}
+    unrelated = tmp_path / "converts-0123456789abcdef.txt"
+    unrelated.write_text("kept\n", encoding="ascii")
+    month_ago = time.time() - 40 * 86400
+    for path in (used, gone, unrelated):
+        os.utime(path, (month_ago, month_ago))
+    assert ParsedRecord("test", b"a site checked now and then").get("digest") == (1,)  # read: in use again
+    ParsedRecord("test", b"a new site").add("digest", (1,))
+    assert used.exists() and unrelated.exists()
+    assert not gone.exists()
+    assert len(list(tmp_path.glob("test-*.bin"))) == 2
