@@ -148,11 +148,11 @@ class ParsedRecord:
     """Values by text digest, kept between runs in one file of the cache folder named after
     `version` (everything the values depend on besides the text): another version, another file.
 
-    Each value is appended as one frame (length, checksum, marshal data) in a single write, so
-    runs at the same time never interleave within one; a frame whose checksum fails (a torn
-    write, a damaged disk) ends the reading there: what follows is worked out again, and the
-    record written anew by compact(). Values are plain data that `marshal` writes (tuples,
-    lists, strings, numbers)."""
+    Each value is a frame (length, checksum, marshal data); save() appends a run's new frames
+    in a single write, so runs at the same time never interleave within one; a frame whose
+    checksum fails (a torn write, a damaged disk) ends the reading there: what follows is
+    worked out again, and the record written anew. Values are plain data that `marshal`
+    writes (tuples, lists, strings, numbers)."""
 
     _HEAD = 24  # 8 bytes of length, 16 of blake2b checksum
     # A record no run has read for this long belongs to a site or a version gone (a test's
@@ -168,6 +168,7 @@ class ParsedRecord:
         self._used: set[str] = set()
         self._frames = 0
         self._damaged = False
+        self._new: list[bytes] = []  # frames to append
 
     def _load(self) -> dict:
         if self._values is None:
@@ -218,38 +219,43 @@ class ParsedRecord:
     def add(self, text_digest: str, value) -> None:
         values = self._load()
         self._used.add(text_digest)
-        if text_digest in values or self._path is None:
-            values[text_digest] = value
-            return
+        if text_digest not in values and self._path is not None:
+            self._new.append(self._frame(text_digest, value))
         values[text_digest] = value
-        frame = marshal.dumps((text_digest, value))
+
+    @staticmethod
+    def _frame(key: str, value) -> bytes:
+        data = marshal.dumps((key, value))
+        return len(data).to_bytes(8, "little") + hashlib.blake2b(data, digest_size=16).digest() + data
+
+    def save(self, trim: bool = True) -> None:
+        """Append the values added in this run. With `trim` (every text asked for in this run),
+        keep only the values used, when most of the record is of texts since changed (each edit
+        of a statement adds a frame): the record stays the size of the site. A damaged record is
+        written anew: otherwise every run would stop reading at the same damage."""
+        if self._path is None or self._values is None:
+            return
+        new, self._new = self._new, []
+        if (trim and self._frames + len(new) > 2 * len(self._used) + 100) or self._damaged:
+            frames = [self._frame(key, self._values[key]) for key in sorted(self._used)] if trim else \
+                [self._frame(key, value) for key, value in self._values.items()]
+            partial = self._path.with_name(f"{self._path.name}.{os.getpid()}.part")
+            try:
+                partial.parent.mkdir(parents=True, exist_ok=True)
+                partial.write_bytes(b"".join(frames))
+                os.replace(partial, self._path)  # whole or not at all
+                self._frames, self._damaged = len(frames), False
+            except OSError:
+                pass
+            return
+        if not new:
+            return
         try:
             if not self._frames and not self._path.exists():
                 self._path.parent.mkdir(parents=True, exist_ok=True)
                 self._remove_unused()
-            with open(self._path, "ab", buffering=0) as record:  # one write() a frame
-                record.write(len(frame).to_bytes(8, "little") + hashlib.blake2b(frame, digest_size=16).digest()
-                             + frame)
-            self._frames += 1
+            with open(self._path, "ab", buffering=0) as record:  # one write() for the run's frames
+                record.write(b"".join(new))
+            self._frames += len(new)
         except OSError:
             self._path = None  # read-only home, full disk: carry on without the record
-
-    def compact(self) -> None:
-        """Keep only the values used in this run, when most of the record is of texts since changed
-        (each edit of a statement adds a frame): the record stays the size of the site. A damaged
-        record is written anew: otherwise every run would stop reading at the same damage."""
-        if self._path is None or self._values is None:
-            return
-        if not self._damaged and self._frames <= 2 * len(self._used) + 100:
-            return
-        frames = []
-        for key in sorted(self._used):
-            frame = marshal.dumps((key, self._values[key]))
-            frames.append(len(frame).to_bytes(8, "little") + hashlib.blake2b(frame, digest_size=16).digest() + frame)
-        partial = self._path.with_name(f"{self._path.name}.{os.getpid()}.part")
-        try:
-            partial.write_bytes(b"".join(frames))
-            os.replace(partial, self._path)  # whole or not at all
-            self._frames, self._damaged = len(frames), False
-        except OSError:
-            pass

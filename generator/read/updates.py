@@ -269,7 +269,7 @@ def read_updates(updates_dir: Path, site: Site, *, present: datetime | None = No
         return [], problems
     from ..cache import ParsedRecord
 
-    # One record a site: it is trimmed to the files read in this run (ParsedRecord.compact).
+    # One record a site: it is trimmed to the files read in this run (ParsedRecord.save).
     record = ParsedRecord("front-matters", front_matter.record_version() + os.fsencode(updates_dir.resolve()))
     root = config_file.parent if config_file is not None else updates_dir.parent
     for path in update_files(updates_dir, problems, root):
@@ -320,8 +320,8 @@ def read_updates(updates_dir: Path, site: Site, *, present: datetime | None = No
             **entry,
         ))
     statements.sort(key=lambda s: s.sort_key)
-    if cache is None:  # with `cache`, files unchanged since the last call never asked the record
-        record.compact()
+    # With `cache`, files unchanged since the last call never asked the record: none is trimmed.
+    record.save(trim=cache is None)
     return statements, problems
 
 

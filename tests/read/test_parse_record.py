@@ -162,13 +162,14 @@ def test_the_record_keeps_what_it_was_given_and_is_trimmed_to_what_a_run_used(tm
     first = ParsedRecord("test", b"one version")
     for n in range(300):
         first.add(f"digest-{n}", (1, n, "body", [(0, n, f"value {n}")]))
+    first.save()
     second = ParsedRecord("test", b"one version")
     assert second.get("digest-7") == (1, 7, "body", [(0, 7, "value 7")])
     assert second.get("digest-unknown") is None
     assert ParsedRecord("test", b"another version").get("digest-7") is None
     [path] = tmp_path.glob("test-*.bin")
     size = path.stat().st_size
-    second.compact()  # 300 frames, one used this run
+    second.save()  # 300 frames, one used this run: trimmed to it
     assert path.stat().st_size < size / 100
     third = ParsedRecord("test", b"one version")
     assert third.get("digest-7") == (1, 7, "body", [(0, 7, "value 7")])
@@ -206,11 +207,17 @@ def test_a_front_matter_without_backslash_holds_no_control_character_once_compos
     assert [line for line, _ in front_matter.control_characters(node, 0)] == [1, 2]
 
 
+def recorded(version: bytes) -> None:
+    record = ParsedRecord("test", version)
+    record.add("digest", (1,))
+    record.save()
+
+
 def test_records_no_run_has_read_for_a_month_are_removed_when_a_new_one_starts(tmp_path, monkeypatch):
     monkeypatch.setenv("STATUSPRESS_CACHE_DIR", str(tmp_path))
-    ParsedRecord("test", b"a site checked now and then").add("digest", (1,))
+    recorded(b"a site checked now and then")
     [used] = tmp_path.glob("test-*.bin")
-    ParsedRecord("test", b"a site gone").add("digest", (1,))
+    recorded(b"a site gone")
     [gone] = set(tmp_path.glob("test-*.bin")) - {used}
     unrelated = tmp_path / "converts-0123456789abcdef.txt"
     unrelated.write_text("kept\n", encoding="ascii")
@@ -218,7 +225,7 @@ def test_records_no_run_has_read_for_a_month_are_removed_when_a_new_one_starts(t
     for path in (used, gone, unrelated):
         os.utime(path, (month_ago, month_ago))
     assert ParsedRecord("test", b"a site checked now and then").get("digest") == (1,)  # read: in use again
-    ParsedRecord("test", b"a new site").add("digest", (1,))
+    recorded(b"a new site")
     assert used.exists() and unrelated.exists()
     assert not gone.exists()
     assert len(list(tmp_path.glob("test-*.bin"))) == 2
