@@ -157,6 +157,7 @@ class ParsedRecord:
     in 0.06 s."""
 
     _HEAD = 24  # 8 bytes of length, 16 of blake2b checksum
+    FORMAT = b"frames of dicts\0"  # another layout, another file
     # A record no run has read for this long belongs to a site or a version gone (a test's
     # temporary site, an older statuspress): removed when a new record of its kind is started.
     UNUSED_DAYS = 30
@@ -164,7 +165,7 @@ class ParsedRecord:
     def __init__(self, kind: str, version: bytes):
         folder = _folder()
         self._kind = kind
-        name = f"{kind}-{hashlib.sha256(version).hexdigest()[:16]}.bin"
+        name = f"{kind}-{hashlib.sha256(self.FORMAT + version).hexdigest()[:16]}.bin"
         self._path = folder / name if folder is not None else None
         self._values: dict | None = None
         self._used: set[str] = set()

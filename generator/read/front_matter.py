@@ -14,8 +14,8 @@ tree of ten billion nodes for anything that walks it (a walk took 28 s at eight 
 
 What parse() finds depends only on the text and this code, so it is kept between runs under the
 text's digest (a ParsedRecord, generator/cache.py): at 1,000 statements x 3 languages, parsing the
-3,000 files took 0.38 s of CPU (best of 5), reading them back from the record 0.21 s (0.06 s the
-record, 0.10 s rebuilding the nodes; the record 0.04 s since). Everything that depends on the site (its departments, time
+3,000 files took 0.38 s of CPU (best of 5), reading them back from the record 0.19 s (0.04 s the
+record, 0.10 s rebuilding the nodes). Everything that depends on the site (its departments, time
 zone, the present) is checked by the reader every time, on the nodes rebuilt from the record.
 """
 from __future__ import annotations
