@@ -1,5 +1,6 @@
 """The record of front matters already parsed, which spares `check` and the build composing every
-statement file's YAML again at each run: keyed by the file's text, never changing a verdict."""
+statement file's YAML again at each run: keyed by the file's text, never changing a verdict; and
+the record of phonenumbers' regions, which spares `check` importing phonenumbers."""
 from __future__ import annotations
 
 import os
@@ -229,3 +230,41 @@ def test_records_no_run_has_read_for_a_month_are_removed_when_a_new_one_starts(t
     assert used.exists() and unrelated.exists()
     assert not gone.exists()
     assert len(list(tmp_path.glob("test-*.bin"))) == 2
+
+
+CHECK_AND_LIST_IMPORTS = """
+import contextlib, sys
+from generator.cli import main
+sys.argv = ["statuspress", "check", "-f", "mkdocs.yml"]
+with contextlib.suppress(SystemExit):
+    main()
+print("phonenumbers imported:", "phonenumbers" in sys.modules)
+"""
+
+
+def test_the_phone_regions_are_recorded_and_the_verdict_on_a_region_is_the_same(small_site, tmp_path):
+    root = small_site(("nl",))
+    write_statement(root / "updates", "2026-01-13-0632-spoed.md", FILES["2026-01-13-0632-spoed.md"])
+    config = root / "mkdocs.yml"
+    plain = config.read_text(encoding="utf-8")
+    cache = tmp_path / "cache"
+    errors = {}
+    for region, verdict in (("BE", 0), ("be", 0), ("Belgium", 1), ("BF ", 0), ("XK", 0), ("BEL", 1)):
+        config.write_text(plain.replace("      timezone:", f"      region: '{region}'\n      timezone:"),
+                          encoding="utf-8")
+        without = check(root, "")
+        assert without[0] == verdict, (region, without)
+        assert check(root, str(cache)) == without  # the regions recorded (the first time), or read back
+        assert check(root, str(cache)) == without
+        errors[region] = without[2]
+    assert "'region: Belgium' is not a country code" in errors["Belgium"]
+    assert "'region: BEL' is not a country code" in errors["BEL"] and "(did you mean 'B" in errors["BEL"]
+    assert len(list(cache.glob("phone-regions-*.bin"))) == 1
+    env = {**os.environ, "STATUSPRESS_CACHE_DIR": str(cache), "SOURCE_DATE_EPOCH": "1768400000"}
+    run = subprocess.run([sys.executable, "-c", CHECK_AND_LIST_IMPORTS], capture_output=True, text=True, env=env,
+                         cwd=root)
+    assert "phonenumbers imported: False" in run.stdout, run.stdout + run.stderr
+    env["STATUSPRESS_CACHE_DIR"] = ""
+    run = subprocess.run([sys.executable, "-c", CHECK_AND_LIST_IMPORTS], capture_output=True, text=True, env=env,
+                         cwd=root)
+    assert "phonenumbers imported: True" in run.stdout, run.stdout + run.stderr
