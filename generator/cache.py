@@ -172,6 +172,11 @@ class ParsedRecord:
         self._damaged = False
         self._new: dict = {}  # values to append
 
+    @property
+    def path(self) -> Path | None:
+        """The record's file; None without a cache folder."""
+        return self._path
+
     def _load(self) -> dict:
         if self._values is None:
             self._values = {}

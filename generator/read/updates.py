@@ -54,6 +54,10 @@ def _shown(text: str) -> str:
     return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
 
 
+# The records of front matters the calls with a `cache` (the preview's) share, by file.
+_RECORDS: dict = {}
+
+
 @lru_cache(maxsize=None)
 def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
@@ -271,12 +275,11 @@ def read_updates(updates_dir: Path, site: Site, *, present: datetime | None = No
     from ..cache import ParsedRecord
 
     # One record a site: it is trimmed to the files read in this run (ParsedRecord.save). Kept in
-    # `cache` too: the preview reads it from disk once, not at every reload (7 MB at 5,000 x 3).
-    record = cache.get(ParsedRecord) if cache is not None else None
-    if record is None:
-        record = ParsedRecord("front-matters", front_matter.record_version() + os.fsencode(updates_dir.resolve()))
-        if cache is not None:
-            cache[ParsedRecord] = record
+    # memory beside a `cache`: the preview reads it from disk once, not at every reload (7 MB at
+    # 5,000 x 3); what it holds is right for any later call, being keyed by each file's text.
+    record = ParsedRecord("front-matters", front_matter.record_version() + os.fsencode(updates_dir.resolve()))
+    if cache is not None:
+        record = _RECORDS.setdefault(record.path, record)
     root = config_file.parent if config_file is not None else updates_dir.parent
     for path in update_files(updates_dir, problems, root):
         stmt_id, lang, name_problem = _split_name(path, site)
