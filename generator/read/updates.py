@@ -7,6 +7,7 @@ a word when it was missing, so each is an error with the fix in plain words.
 """
 from __future__ import annotations
 
+import os
 import re
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
@@ -247,13 +248,16 @@ def _missing_folder(updates_dir: Path, config_file: Path | None, problems: Probl
 
 
 def read_updates(updates_dir: Path, site: Site, *, present: datetime | None = None,
-                 config_file: Path | None = None, cache: dict | None = None) -> tuple[list[Statement], Problems]:
+                 config_file: Path | None = None, cache: dict | None = None,
+                 stamps: dict[str, tuple] | None = None) -> tuple[list[Statement], Problems]:
     """Every statement in `updates_dir`, and every problem found, all in one pass.
 
     `present` is the real time (now when None), not the build's SOURCE_DATE_EPOCH: a statement dated
     more than 15 minutes after it needs `embargo: true`. `config_file` (mkdocs.yml) locates a missing folder.
     `cache`, a dict kept between calls for one site (the preview's), spares parsing again a file
-    that has not changed since it was read without any problem.
+    that has not changed since it was read without any problem. `stamps`, with a cache: each file's
+    `file_stamp` as the caller has just seen it (the preview, which looks at every file to know
+    whether any changed), so that the cache needs no second look at it.
     """
     problems = Problems()
     present = present or datetime.now(timezone.utc)
@@ -277,7 +281,7 @@ def read_updates(updates_dir: Path, site: Site, *, present: datetime | None = No
                                       "rename one of the files (ids must be unique across all subfolders)")
                 continue
             default_paths[stmt_id] = path
-        read = _read_cached(path, site, lang, present, problems, cache)
+        read = _read_cached(path, site, lang, present, problems, cache, stamps)
         if read is None:
             continue
         text, entry = read
@@ -317,8 +321,13 @@ def read_updates(updates_dir: Path, site: Site, *, present: datetime | None = No
     return statements, problems
 
 
+def file_stamp(stat: os.stat_result) -> tuple[int, int, int]:
+    """What changes when a file is saved or replaced: (modified, size, inode)."""
+    return stat.st_mtime_ns, stat.st_size, stat.st_ino
+
+
 def _read_cached(path: Path, site: Site, lang: str | None, present: datetime, problems: Problems,
-                 cache: dict | None) -> tuple[Text | None, dict | None] | None:
+                 cache: dict | None, stamps: dict[str, tuple] | None = None) -> tuple[Text | None, dict | None] | None:
     """`_read_file`, from `cache` when the file is as it was when read there without a problem.
 
     Only a file without any problem is kept: its problems need not be kept, and one that passed
@@ -326,11 +335,12 @@ def _read_cached(path: Path, site: Site, lang: str | None, present: datetime, pr
     """
     if cache is None:
         return _read_file(path, site, lang, present, problems)
-    try:
-        stat = path.stat()
-        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
-    except OSError:
-        stamp = None
+    stamp = stamps.get(str(path)) if stamps is not None else None
+    if stamp is None:
+        try:
+            stamp = file_stamp(path.stat())
+        except OSError:
+            stamp = None
     kept = cache.get(path)
     if stamp is not None and kept is not None and kept[0] == stamp:
         return kept[1]
