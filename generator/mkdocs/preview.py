@@ -12,6 +12,7 @@ changes. What is published is never this: `mkdocs build` always builds everythin
 from __future__ import annotations
 
 import contextlib
+import gc
 import ipaddress
 import mimetypes
 import os
@@ -63,8 +64,8 @@ def _stamps(paths: list[Path]) -> dict[str, tuple[int, int, int]]:
     """Every file under `paths` (its symbolic links followed, not those of folders) -> its
     `file_stamp`: what changes whenever one is saved, added or removed.
 
-    The reader is handed them (read_updates' `stamps`): a second look at each file cost 0.1 s of
-    a reload at 5,000 statements x 3 languages, and a hash of them all another 0.05 s."""
+    The reader is handed them (read_updates' `stamps`): its own second look at each file cost
+    0.09 s of CPU of a reload at 5,000 statements x 3 languages (a busy 2-core machine)."""
     found = {}
     folders = []
     for root in paths:
@@ -81,11 +82,10 @@ def _stamps(paths: list[Path]) -> dict[str, tuple[int, int, int]]:
             continue
         for entry in entries:
             try:
-                if entry.is_dir():
-                    if not entry.is_symlink():
-                        folders.append(entry.path)
-                    continue
-                found[entry.path] = file_stamp(entry.stat())
+                if entry.is_dir(follow_symlinks=False):  # a link to a folder is looked at, not into
+                    folders.append(entry.path)
+                else:
+                    found[entry.path] = file_stamp(entry.stat())
             except OSError:
                 continue  # gone meanwhile, or a link to nowhere
     return found
@@ -148,6 +148,7 @@ class Preview:
 
     def _build(self) -> None:
         self.admin = None
+        gc.unfreeze()  # the previous build's objects may go now (see the end)
         try:
             config = load_config(str(self.config_file), site_dir=self.site_dir)
         except Exception as exc:  # noqa: BLE001 - a broken mkdocs.yml: say so, never the old site
@@ -169,6 +170,10 @@ class Preview:
         self.plugin = config.plugins["statuspress"]
         self.read_cache = {}  # of the statement files as read for this configuration
         self._read_statements(self.updates_signature)
+        # The build's objects (MkDocs' pages, files, theme; the statements read) live until the next
+        # build: kept out of the garbage collector's full passes, which walked them at every reload
+        # (0.26-0.33 s of CPU of each at 5,000 x 3 languages; 0.02-0.05 s since).
+        gc.freeze()
 
     def _problems(self) -> str:
         return broken.load(self.config_file)[0]
@@ -198,7 +203,7 @@ class Preview:
         self.problems = ""
         snapshot = compute(loaded.site, loaded.statements, build_time())
         # No page planned yet: each is when asked for (_page).
-        self.plan = SitePlan(snapshot, plugin.languages)
+        self.plan = SitePlan(snapshot, plugin.languages, self.plan.env if self.plan is not None else None)
         plugin.use_plan(snapshot, [])
         self.outputs = None
 
