@@ -308,7 +308,8 @@ def test_404_per_language_with_links_to_the_others(built):
         doc = parse(built / lang / "404.html")
         assert doc.get("lang") == lang
         # Served at any missing address: styles and links are absolute.
-        assert all(h.startswith("/") for h in doc.xpath('//link[@rel="stylesheet"]/@href'))
+        sheets = doc.xpath('//link[@rel="stylesheet"]/@href')
+        assert sheets and all(h.startswith("/") for h in sheets), sheets
     assert parse(built / "ar" / "404.html").get("dir") == "rtl"
     assert parse(built / "fr" / "404.html").findtext(".//h1") == "Page introuvable"
 

@@ -120,12 +120,23 @@ def patch_landmark_label(template: str, source: str) -> str:
                                                f'statuspress.{key}_label else lang.t(\'{key}\') }}}}"', 1)
 
 
+# Not on a status page, which is thousands of times the same: the generator tag (the versions
+# of MkDocs and Material, for nobody a patient knows) and the search toggle, which only
+# Material's search reads (its button is in the header only when the page's configuration
+# has search): 150 bytes of each statement page.
+_GENERATOR = re.compile(r'<meta name="generator" content="[^"]*">')
+_SEARCH_TOGGLE = re.compile(r'<input class="md-toggle" data-md-toggle="search" type="checkbox" id="__search"[^>]*>')
+
+
 def patch_base(source: str) -> str:
     source = _HTML_TAG.sub(lambda m: m[0] + ' dir="{{ config.theme.direction or lang.t(\'direction\') }}"',
                            source, count=1)
     source = source.replace(_TOC_SIDEBAR, '{% if "toc.integrate" not in features and not ('
                             f'{_ON_STATUS_PAGE} and page.meta and "toc" in (page.meta.hide or [])) %}}', 1)
     source = _DIALOG.sub(lambda m: f"{{% if not {_ON_STATUS_PAGE} %}}{m[0]}{{% endif %}}", source, count=1)
+    source = _GENERATOR.sub(lambda m: f"{{% if not {_ON_STATUS_PAGE} %}}{m[0]}{{% endif %}}", source, count=1)
+    source = _SEARCH_TOGGLE.sub(lambda m: f'{{% if not {_ON_STATUS_PAGE} or "material/search" in config.plugins %}}'
+                                f"{m[0]}{{% endif %}}", source, count=1)
     return _CHECKBOX_AUTOCOMPLETE.sub(r"\1", source)
 
 

@@ -28,7 +28,7 @@ from ..read import Problems, site_dir_problems
 from ..read.problems import escaped
 from ..read.site import SiteUrlError, site_url_from_environment
 from ..build import shell
-from ..render import csp, css_subset, urls
+from ..render import csp, css_subset, inline_css, urls
 from ..render.admin import admin_files, admin_policy, bundle_address, github_repository
 from ..cache import remembered, template_cache
 from ..render.headers import headers_file, too_many_rules
@@ -106,6 +106,10 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         # The largest page of each (direction, kind) made: what the status pages' sheet is cut to.
         self.css_samples = {}
         self.slotted_samples = {}  # (direction, kind) -> the PlannedPage sampled, of a slotted kind
+        # The pages MkDocs writes that get the sheet inside them (render/inline_css.py), by path in
+        # the site, and the hash sources of the <style> so put.
+        self.inline_css_pages = set()
+        self.style_hashes = set()
 
     # -- read and compute ------------------------------------------------------
 
@@ -195,6 +199,8 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         self.slotted = sorted({(p.page.lang, p.page.kind) for p in to_slot})
         self.css_samples = {}
         self.slotted_samples = {}
+        self.inline_css_pages = set()
+        self.style_hashes = set()
         # Of the kinds that may be slotted, the first page of each direction is sampled, whichever
         # way it is written: the sheet does not depend on how pages are made (test_shell.py).
         for planned_page in planned:
@@ -384,6 +390,8 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
             {slot: filled[slot] for slot in (shell.CONTENT, shell.JSONLD)})
         rendered = self.pages[page.file.src_uri]
         self._css_sample(rendered.lang, rendered.kind, finished, page.file.src_uri)
+        if rendered.kind not in SLOTTED_KINDS:  # a statement or incident page links it, however made
+            self.inline_css_pages.add(page.file.dest_path)
         return finished
 
     def _css_sample(self, code: str, kind: str, page: str, src_uri: str = "") -> None:
@@ -406,6 +414,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
         found = not_found_context(template_name, self.site, self.languages, config)
         if found is not None:
             self._css_sample(found["lang"], "404", finished)
+            self.inline_css_pages.add(template_name)
         return finished
 
     def _finished_page(self, output: str) -> str:
@@ -419,7 +428,9 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
     def on_post_build(self, config):
         staging = config.site_dir
         # Made while the worker writes pages on the other core.
-        write_file(staging, material.STATUS_CSS, self._status_css(config).encode("utf-8"))
+        status_css = self._status_css(config)
+        write_file(staging, material.STATUS_CSS, status_css.encode("utf-8"))
+        self._inline_status_css(staging, status_css)
         self.writer.finish()  # this process's share of the slotted pages, and the worker's
         write_files(staging, self.writer.outputs())
         self._close_writer()
@@ -437,6 +448,21 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
             raise PluginError(f"statuspress: could not publish to {self.final_site_dir}: {exc}") from exc
         self.publication = None
         self._cleanup()
+
+    def _inline_status_css(self, staging: str, status_css: str) -> None:
+        """The sheet put inside the status pages MkDocs wrote (render/inline_css.py); the
+        statement and incident pages keep their link."""
+        if not inline_css.can_inline(status_css):
+            log.warning("statuspress: the status pages' sheet holds a relative url() or '</style': "
+                        "it stays a linked file on every page")
+            return
+        for path in sorted(self.inline_css_pages):
+            file = Path(staging) / path
+            page = file.read_text(encoding="utf-8")
+            with_sheet = inline_css.inlined(page, material.STATUS_CSS, status_css)
+            if with_sheet != page:
+                write_file(staging, path, with_sheet.encode("utf-8"))
+                self.style_hashes.add(csp.style_hash(inline_css.carried(status_css)))
 
     def _status_css(self, config) -> str:
         """The status pages' style sheet: the rules of Material's sheets that the status pages
@@ -477,7 +503,7 @@ class StatuspressPlugin(BasePlugin[StatuspressConfig]):
                                          guide=guide))
         # The header allows every page's inline scripts (a meta tag narrows it per page), and
         # adds what only a header can carry.
-        headers = headers_file(csp.policy(self.script_hashes) + "; frame-ancestors 'self'", staging,
+        headers = headers_file(csp.policy(self.script_hashes, self.style_hashes) + "; frame-ancestors 'self'", staging,
                                admin_csp=admin_policy(bundle_address(self.site)))
         write_file(staging, "_headers", headers)
         warning = too_many_rules(headers)

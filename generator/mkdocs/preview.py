@@ -37,10 +37,11 @@ from ..compute import build_time, compute
 from ..build.outputs import render_outputs
 from ..render.admin import admin_files
 from ..render.pages import SitePlan
-from ..build.writer import filled, slotted
+from ..build.writer import SLOTTED_KINDS, filled, slotted
+from ..render import inline_css
 from ..read.updates import file_stamp
 from ..validate import load_site
-from . import broken
+from . import broken, material
 from .wrap import rendered_page
 
 CHECK_EVERY = 0.5  # seconds between two looks at the files for the pages' polls
@@ -99,6 +100,7 @@ class Preview:
         self.address = address
         self.lock = threading.RLock()
         self.site_dir = tempfile.mkdtemp(prefix="statuspress-preview-")
+        self.status_css = ""  # the build's status pages' sheet, which some pages carry inside them
         self.plugin = None
         self.problems = ""  # the build's errors, shown instead of any page until fixed
         self.admin = None  # admin/ files of the statements on disk now
@@ -168,6 +170,8 @@ class Preview:
         finally:
             config.plugins.on_shutdown()
         self.plugin = config.plugins["statuspress"]
+        sheet = Path(self.site_dir) / material.STATUS_CSS
+        self.status_css = sheet.read_text(encoding="utf-8") if sheet.is_file() else ""
         self.read_cache = {}  # of the statement files as read for this configuration
         self._read_statements(self.updates_signature)
         # The build's objects (MkDocs' pages, files, theme; the statements read) live until the next
@@ -265,6 +269,9 @@ class Preview:
             plugin.use_plan(plugin.snapshot, [planned] + [self.plan.plan(other, kind, key)
                                                           for other in self.plan.renderers if other != code])
             text = rendered_page(plugin.theme, page)
+        if page.kind not in SLOTTED_KINDS and self.status_css and inline_css.can_inline(self.status_css):
+            # As the build writes them: the build's sheet inside the page (render/inline_css.py).
+            text = inline_css.inlined(text, material.STATUS_CSS, self.status_css)
         return text.encode("utf-8", errors="xmlcharrefreplace")
 
     def _file(self, path: str) -> tuple[int, str, bytes]:

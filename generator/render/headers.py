@@ -128,8 +128,9 @@ def too_many_rules(headers: bytes) -> str | None:
 # for the fingerprinted files and one for the cross-origin paths say the same.
 FORMATS = ("netlify", "nginx", "apache", "caddy", "s3")
 PAGE_CSP = DEFAULT_PAGE_CSP
-NO_HASHES_NOTE = ("# The page policy here allows no inline script: run `statuspress headers --site-dir site` after a\n"
-                  "# build for the policy with that build's script hashes (the pages work without them).\n")
+NO_HASHES_NOTE = ("# The page policy here allows no inline script or style: run `statuspress headers --site-dir site`\n"
+                  "# after a build for the policy with that build's hashes (pages work without them; those that\n"
+                  "# carry their style sheet are then drawn unstyled until the same sheet, linked, is in).\n")
 
 
 def _pattern_regex(pattern: str) -> str:

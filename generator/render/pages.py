@@ -317,7 +317,8 @@ class PageRenderer:
             "name": clean_line(name),
             "text": clean(text),
             "datePosted": posted.isoformat(),
-            "dateModified": modified.isoformat(),
+            # Only a correction's: the same date twice was 48 bytes on each of thousands of pages.
+            **({"dateModified": modified.isoformat()} if modified != posted else {}),
             "inLanguage": self.lang.code,
             "url": urls.absolute(site, path),
             "publisher": {"@type": "Organization", "name": site.organisation_name(self.lang.code)},

@@ -33,6 +33,9 @@ def test_every_amendment_still_matches_materials_base_template():
     assert 'autocomplete="off"' in source and 'autocomplete="off"' not in patched
     assert patched.count('"toc" in (page.meta.hide or [])') == 1
     assert re.search(r'\{% if not \(statuspress and statuspress.status_page\) %\}<div class="md-dialog"', patched)
+    assert re.search(r'\{% if not \(statuspress and statuspress.status_page\) %\}<meta name="generator"', patched)
+    assert re.search(r'\{% if not \(statuspress and statuspress.status_page\) or "material/search" in config.plugins %\}'
+                     r'<input class="md-toggle" data-md-toggle="search"', patched)
     jinja2.Environment().parse(patched)  # still a template
 
 
@@ -104,6 +107,9 @@ def test_status_pages_carry_only_what_runs(built):
         assert [s.get("type") for s in scripts] == ["application/ld+json"] * len(scripts), path
         assert "script-src 'self';" in doc.xpath('//meta[@http-equiv="Content-Security-Policy"]/@content')[0]
         assert not doc.cssselect(".md-dialog, .md-sidebar--secondary"), path
+        # No generator tag, and no search toggle where the header has no search button.
+        assert not doc.xpath('//meta[@name="generator"]'), path
+        assert bool(doc.xpath('//input[@id="__search"]')) == bool(doc.xpath('//label[@for="__search"]')), path
         # Nothing only Material's scripts read: no component hooks, no hidden second header title.
         assert not doc.xpath("//*[@data-md-component or @data-md-scrollfix]"), path
         assert len(doc.cssselect(".md-header__topic")) == 1, path
@@ -120,6 +126,7 @@ def test_hand_written_pages_keep_materials_page(built):
     """A page of docs/ is Material's own: its dialog and table of contents stay."""
     doc = lxml.html.fromstring((built / "about" / "index.html").read_bytes())
     assert doc.cssselect(".md-dialog") and doc.cssselect(".md-sidebar--secondary")
+    assert doc.xpath('//meta[@name="generator"]')
     assert doc.xpath('//*[@data-md-component="header-topic"]') and doc.xpath('//*[@data-md-component="content"]')
 
 
