@@ -3,6 +3,7 @@ as `mkdocs build` writes, a saved change shown at the next request, problems sho
 from __future__ import annotations
 
 import contextlib
+import html
 import os
 import shutil
 import socket
@@ -238,3 +239,29 @@ def test_every_page_follows_every_kind_of_change(preview, tmp_path):
     assert after == first
     for gone in ["updates/2026-03-01-0900-b/", "fr/incidents/lab-1/", "en/updates/2026-03-01-1000-c/"]:
         assert _get(url + gone)[0] == 404, gone
+
+
+def test_a_file_renamed_or_swapped_for_a_link_is_listed_again(preview, tmp_path):
+    """Between two saves the preview reuses the list of statement files only while no name or
+    kind changed: a statement renamed to .txt, or swapped for a link leading out of the
+    repository, is refused at the next request as a build refuses it."""
+    root, url, _ = preview
+    statement = root / "updates" / "2026-03-01-0800-a.md"
+    assert _get(url + "updates/2026-03-01-0800-a/")[0] == 200
+    renamed = statement.with_suffix(".txt")
+    statement.rename(renamed)
+    status, body = _get(url + "updates/2026-03-01-0800-a/")
+    text = html.unescape(body.decode())
+    assert status == 500 and "2026-03-01-0800-a.txt" in text and "only files ending in '.md'" in text
+    renamed.rename(statement)
+    assert _get(url + "updates/2026-03-01-0800-a/")[0] == 200
+    # The same name, another kind: a link to a file outside the repository, of the same text.
+    outside = tmp_path / "outside.md"
+    outside.write_bytes(statement.read_bytes())
+    statement.unlink()
+    statement.symlink_to(outside)
+    status, body = _get(url + "updates/2026-03-01-0800-a/")
+    assert status == 500 and "leads out of the repository" in html.unescape(body.decode())
+    statement.unlink()
+    statement.write_bytes(outside.read_bytes())
+    assert _get(url + "updates/2026-03-01-0800-a/")[0] == 200
