@@ -283,7 +283,7 @@ def read_updates(updates_dir: Path, site: Site, *, present: datetime | None = No
     that has not changed since it was read without any problem. `stamps`, with a cache: each file
     and folder under `updates_dir` as the caller has just seen it (the preview, which looks at every
     file to know whether any changed), so that the cache needs no second look at them: a regular
-    file's `file_stamp`; for anything else, a tuple starting with a word that changes with it.
+    file's `file_stamp`; for anything else, a tuple starting with a word, that changes with it.
     """
     problems = Problems()
     present = present or datetime.now(timezone.utc)
@@ -362,7 +362,7 @@ def _read_cached(path: Path, site: Site, lang: str | None, present: datetime, pr
     if cache is None:
         return _read_file(path, site, lang, present, problems)
     stamp = stamps.get(str(path)) if stamps is not None else None
-    if stamp is None:
+    if stamp is None or type(stamp[0]) is not int:  # a regular file's only: a link's target is looked at
         try:
             stamp = file_stamp(path.stat())
         except OSError:
