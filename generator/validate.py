@@ -23,9 +23,10 @@ class Loaded:
 
 
 def load_site(options: dict, *, site_name: str, site_url: str | None, config_file: Path | None,
-              cache: dict | None = None, site_dir: str | None = None, docs_dir: str | None = None) -> Loaded:
+              cache: dict | None = None, site_dir: str | None = None, docs_dir: str | None = None,
+              stamps: dict | None = None) -> Loaded:
     """The site, its valid statements, and every problem: per file, then along the timeline.
-    `cache`: see `read_updates` (for one site's repeated reads, as the preview does). `site_dir`
+    `cache`, `stamps`: see `read_updates` (for one site's repeated reads, as the preview does). `site_dir`
     and `docs_dir` (MkDocs' own, absolute): see `site_dir_problems` (the preview builds elsewhere)."""
     site, problems = read_site(options, site_name=site_name, site_url=site_url, config_file=config_file)
     # `mkdocs serve` sets site_url to its own address before this runs: only a build can lack it.
@@ -37,7 +38,8 @@ def load_site(options: dict, *, site_name: str, site_url: str | None, config_fil
         problems.extend(site_dir_problems(site_dir, updates_dir=updates_dir, docs_dir=docs_dir,
                                           config_file=config_file))
     if site is not None:
-        loaded.statements, more = read_updates(updates_dir, site, config_file=config_file, cache=cache)
+        loaded.statements, more = read_updates(updates_dir, site, config_file=config_file, cache=cache,
+                                                  stamps=stamps)
         problems.extend(more)
         for path, line, message in body_problems_of(loaded.statements):
             problems.add(path, line, message)

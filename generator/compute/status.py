@@ -394,9 +394,18 @@ def _touched(statement: Statement, group) -> set[str]:
 
 def _closure_boundaries(published: list[Statement], now: datetime) -> list[tuple[datetime, str]]:
     """(moment, closure id) of every start and end of a planned closure up to `now`, as finally planned."""
+    # Only the closures' statements replayed (a group is a closure when its first statement plans
+    # one, and a closure's state is its own statements'): all of them took 0.03-0.05 s of CPU of
+    # each build and preview reload at 5,000 statements.
+    opens_closure: dict[str, bool] = {}
+    for statement in published:
+        gid = statement.group_id
+        if gid is not None and gid not in opens_closure:
+            opens_closure[gid] = bool(statement.planned)
     replay = Replay()
     for statement in published:
-        replay.apply(statement)
+        if opens_closure.get(statement.group_id):
+            replay.apply(statement)
     found = []
     for closure in replay.closures.values():
         if closure.cancelled:

@@ -40,8 +40,10 @@ def _inside(path: str, root: str) -> bool:
     return os.path.commonpath([path, root]) == root
 
 
-def statement_files(updates_dir: Path, root: Path, problems: Problems) -> list[Path]:
-    """Every regular `*.md` file to read under `updates_dir`, sorted; a problem for each odd one."""
+def statement_files(updates_dir: Path, root: Path, problems: Problems, plain: set[str] | None = None) -> list[Path]:
+    """Every regular `*.md` file to read under `updates_dir`, sorted; a problem for each odd one.
+    `plain` (a set to fill): the files listed for their name and kind alone, without a look
+    inside them or at what they lead to; what is said of any other file may change with it."""
     found = []
     real_root = os.path.realpath(root)
     folders = [str(updates_dir)]
@@ -88,7 +90,11 @@ def statement_files(updates_dir: Path, root: Path, problems: Problems) -> list[P
                                           f"rename it to '{_renamed(name)}' (or move it out of the updates folder)")
                 continue
             # A plain regular file needs no stat() here: read_bytes() checks it once it is open.
-            if entry.is_file(follow_symlinks=False) or _is_readable(path, real_root, problems):
+            if entry.is_file(follow_symlinks=False):
+                found.append(path)
+                if plain is not None:
+                    plain.add(entry.path)
+            elif _is_readable(path, real_root, problems):
                 found.append(path)
     return sorted(found)
 

@@ -3,6 +3,7 @@ as `mkdocs build` writes, a saved change shown at the next request, problems sho
 from __future__ import annotations
 
 import contextlib
+import html
 import os
 import shutil
 import socket
@@ -151,3 +152,116 @@ def test_a_site_without_site_url_previews(small_site):
         status, body = _get(url + "updates/2026-03-01-0800-a/")
         assert status == 200
         assert f'<link rel="canonical" href="http://127.0.0.1:{port}/updates/2026-03-01-0800-a/">'.encode() in body
+
+
+def _outputs_and_pages(built: Path) -> list[str]:
+    """What the preview makes from the statements on disk, by site path: every status page (each
+    `index.html` but the editor's, whose preview has a local backend), feeds, API, calendar, badges
+    (not sitemap.xml, which the preview serves from its first build)."""
+    found = []
+    for path in sorted(built.rglob("*")):
+        name = path.relative_to(built).as_posix()
+        if not path.is_file() or name.startswith(("admin/", "assets/", "search/")) or name == "sitemap.xml":
+            continue
+        if path.name == "index.html":
+            found.append(name[:-len("index.html")])
+        elif path.suffix in (".xml", ".json", ".ics", ".svg"):
+            found.append(name)
+    return found
+
+
+def _served_as_built(root: Path, url: str, port: int, tmp: Path) -> list[str]:
+    """Every page and output the preview serves now, compared with a fresh build of the same files."""
+    built = _built(root, port, tmp)
+    served = _outputs_and_pages(built)
+    for path in served:
+        status, body = _get(url + path)
+        assert status == 200, path
+        expected = (built / (path + "index.html" if path.endswith("/") or not path else path)).read_bytes()
+        if not path or path.endswith("/"):
+            assert RELOAD in body, path
+            body = body.replace(RELOAD, b"")
+        assert body == expected, path
+    return served
+
+
+def test_every_page_follows_every_kind_of_change(preview, tmp_path):
+    """Pages are planned only when asked for, from the statements as they are on disk: after a
+    statement is changed, added, translated or deleted, and a department's status changes, every
+    page and output the preview serves is byte for byte what a fresh build writes."""
+    root, url, port = preview
+    updates = root / "updates"
+    first = set(_served_as_built(root, url, port, tmp_path))
+    assert {"", "fr/", "updates/2026-03-01-0800-a/", "en/incidents/cyber-1/", "departments/emergency/",
+            "history/", "rss.xml"} <= first
+    # Changed: its title shows on its own page, its incident's, the history, the feeds.
+    write_statement(updates, "2026-03-01-0800-a.md", FIRST.replace("Servers offline", "Servers down"))
+    assert b"Servers down" in _get(url + "incidents/cyber-1/")[1]
+    _served_as_built(root, url, port, tmp_path)
+    # Added: a new incident puts the lab offline (the overview's band, the lab's page, its badge).
+    write_statement(updates, "2026-03-01-0900-b.md", """
+        ---
+        title: Labo dicht
+        date: 2026-03-01T09:00:00+01:00
+        incident: lab-1
+        departments: {lab: offline}
+        ---
+        Tekst.
+        """)
+    added = set(_served_as_built(root, url, port, tmp_path))
+    assert {"updates/2026-03-01-0900-b/", "fr/incidents/lab-1/"} <= added - first
+    # Translated: the French pages of that statement and its incident read in French.
+    write_statement(updates, "2026-03-01-0900-b.fr.md", """
+        ---
+        title: Laboratoire fermé
+        ---
+        Texte.
+        """)
+    assert "Laboratoire fermé" in _get(url + "fr/incidents/lab-1/")[1].decode()
+    _served_as_built(root, url, port, tmp_path)
+    # A department's status changes: the follow-up resolves the lab's incident.
+    write_statement(updates, "2026-03-01-1000-c.md", """
+        ---
+        title: Labo weer open
+        date: 2026-03-01T10:00:00+01:00
+        incident: lab-1
+        phase: resolved
+        departments: {lab: operational}
+        ---
+        Tekst.
+        """)
+    _served_as_built(root, url, port, tmp_path)
+    # Deleted: its pages are gone, and nothing else names it.
+    (updates / "2026-03-01-0900-b.fr.md").unlink()
+    (updates / "2026-03-01-1000-c.md").unlink()
+    (updates / "2026-03-01-0900-b.md").unlink()
+    after = set(_served_as_built(root, url, port, tmp_path))
+    assert after == first
+    for gone in ["updates/2026-03-01-0900-b/", "fr/incidents/lab-1/", "en/updates/2026-03-01-1000-c/"]:
+        assert _get(url + gone)[0] == 404, gone
+
+
+def test_a_file_renamed_or_swapped_for_a_link_is_listed_again(preview, tmp_path):
+    """Between two saves the preview reuses the list of statement files only while no name or
+    kind changed: a statement renamed to .txt, or swapped for a link leading out of the
+    repository, is refused at the next request as a build refuses it."""
+    root, url, _ = preview
+    statement = root / "updates" / "2026-03-01-0800-a.md"
+    assert _get(url + "updates/2026-03-01-0800-a/")[0] == 200
+    renamed = statement.with_suffix(".txt")
+    statement.rename(renamed)
+    status, body = _get(url + "updates/2026-03-01-0800-a/")
+    text = html.unescape(body.decode())
+    assert status == 500 and "2026-03-01-0800-a.txt" in text and "only files ending in '.md'" in text
+    renamed.rename(statement)
+    assert _get(url + "updates/2026-03-01-0800-a/")[0] == 200
+    # The same name, another kind: a link to a file outside the repository, of the same text.
+    outside = tmp_path / "outside.md"
+    outside.write_bytes(statement.read_bytes())
+    statement.unlink()
+    statement.symlink_to(outside)
+    status, body = _get(url + "updates/2026-03-01-0800-a/")
+    assert status == 500 and "leads out of the repository" in html.unescape(body.decode())
+    statement.unlink()
+    statement.write_bytes(outside.read_bytes())
+    assert _get(url + "updates/2026-03-01-0800-a/")[0] == 200
