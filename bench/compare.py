@@ -295,6 +295,8 @@ def compare(n: int, languages: int, runs: int, preview: bool, mkdocs_serve: bool
             results[name].output_mib = size_mib(root / "site")
         page_ratio = statement_page_ratio(ours, bare)
         files, size = site_files(ours / "site")
+        # After the builds, as a writer's check after a first one: the bodies known to convert and the
+        # front matters already parsed are in the cache folder (generator/cache.py).
         check = best([measured([sys.executable, "-m", "generator.cli", "check", "-f", str(ours / "mkdocs.yml")],
                                ours, build_env(n)) for _ in range(3)])
         reload = preview_reload(ours, n) if preview else None

@@ -54,6 +54,10 @@ def _shown(text: str) -> str:
     return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
 
 
+# The records of front matters the calls with a `cache` (the preview's) share, by file.
+_RECORDS: dict = {}
+
+
 @lru_cache(maxsize=None)
 def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
@@ -62,8 +66,9 @@ def _zone(name: str) -> ZoneInfo:
 class _FileReader:
     """Checks one file; records problems instead of raising."""
 
-    def __init__(self, path: Path, problems: Problems, site: Site, is_translation: bool):
+    def __init__(self, path: Path, problems: Problems, site: Site, is_translation: bool, record=None):
         self.path = path
+        self.record = record  # front matters parsed by earlier runs (front_matter.parse)
         self.problems = problems
         self.site = site
         self.is_translation = is_translation
@@ -92,7 +97,7 @@ class _FileReader:
             return None
         self.source = text = text.lstrip("\ufeff")
         try:
-            parsed = front_matter.parse(text)
+            parsed = front_matter.parse(text, self.record)
         except front_matter.FrontMatterError as exc:
             for line, message in [(exc.line, exc.message), *exc.more]:
                 self.error(line, message)
@@ -284,6 +289,8 @@ def read_updates(updates_dir: Path, site: Site, *, present: datetime | None = No
     and folder under `updates_dir` as the caller has just seen it (the preview, which looks at every
     file to know whether any changed), so that the cache needs no second look at them: a regular
     file's `file_stamp`; for anything else, a tuple starting with a word, that changes with it.
+    Front matters already parsed, by this run or an earlier one, are read back from a record in
+    the cache folder (front_matter.py).
     """
     problems = Problems()
     present = present or datetime.now(timezone.utc)
@@ -295,6 +302,14 @@ def read_updates(updates_dir: Path, site: Site, *, present: datetime | None = No
     if not updates_dir.is_dir():
         _missing_folder(updates_dir, config_file, problems)
         return [], problems
+    from ..cache import ParsedRecord
+
+    # One record a site: it is trimmed to the files read in this run (ParsedRecord.save). Kept in
+    # memory beside a `cache`: the preview reads it from disk once, not at every reload (7 MB at
+    # 5,000 x 3); what it holds is right for any later call, being keyed by each file's text.
+    record = ParsedRecord("front-matters", front_matter.record_version() + os.fsencode(updates_dir.resolve()))
+    if cache is not None:
+        record = _RECORDS.setdefault(record.path, record)
     root = config_file.parent if config_file is not None else updates_dir.parent
     for path in _listed(updates_dir, root, problems, cache, stamps):
         stmt_id, lang, name_problem = _split_name(path, site)
@@ -307,7 +322,7 @@ def read_updates(updates_dir: Path, site: Site, *, present: datetime | None = No
                                       "rename one of the files (ids must be unique across all subfolders)")
                 continue
             default_paths[stmt_id] = path
-        read = _read_cached(path, site, lang, present, problems, cache, stamps)
+        read = _read_cached(path, site, lang, present, problems, cache, stamps, record)
         if read is None:
             continue
         text, entry = read
@@ -344,6 +359,8 @@ def read_updates(updates_dir: Path, site: Site, *, present: datetime | None = No
             **entry,
         ))
     statements.sort(key=lambda s: s.sort_key)
+    # With `cache`, files unchanged since the last call never asked the record: none is trimmed.
+    record.save(trim=cache is None)
     return statements, problems
 
 
@@ -353,14 +370,15 @@ def file_stamp(stat: os.stat_result) -> tuple[int, int, int]:
 
 
 def _read_cached(path: Path, site: Site, lang: str | None, present: datetime, problems: Problems,
-                 cache: dict | None, stamps: dict[str, tuple] | None = None) -> tuple[Text | None, dict | None] | None:
+                 cache: dict | None, stamps: dict[str, tuple] | None = None,
+                 record=None) -> tuple[Text | None, dict | None] | None:
     """`_read_file`, from `cache` when the file is as it was when read there without a problem.
 
     Only a file without any problem is kept: its problems need not be kept, and one that passed
     the 15-minute check at some moment passes it at any later one.
     """
     if cache is None:
-        return _read_file(path, site, lang, present, problems)
+        return _read_file(path, site, lang, present, problems, record)
     stamp = stamps.get(str(path)) if stamps is not None else None
     if stamp is None or type(stamp[0]) is not int:  # a regular file's only: a link's target is looked at
         try:
@@ -371,7 +389,7 @@ def _read_cached(path: Path, site: Site, lang: str | None, present: datetime, pr
     if stamp is not None and kept is not None and kept[0] == stamp:
         return kept[1]
     before = len(problems)
-    read = _read_file(path, site, lang, present, problems)
+    read = _read_file(path, site, lang, present, problems, record)
     if stamp is not None and read is not None and len(problems) == before:
         cache[path] = (stamp, read)
     else:
@@ -380,9 +398,9 @@ def _read_cached(path: Path, site: Site, lang: str | None, present: datetime, pr
 
 
 def _read_file(path: Path, site: Site, lang: str | None, present: datetime,
-               problems: Problems) -> tuple[Text | None, dict | None] | None:
+               problems: Problems, record=None) -> tuple[Text | None, dict | None] | None:
     """(text, the statement's fields; None for a translation) of one file; None when it cannot be read."""
-    reader = _FileReader(path, problems, site, is_translation=lang is not None)
+    reader = _FileReader(path, problems, site, is_translation=lang is not None, record=record)
     loaded = reader.load()
     if loaded is None:
         return None
