@@ -28,6 +28,9 @@ def _link(written: str, number: phonenumbers.PhoneNumber) -> str:
     return f'<a class="sp-tel" href="tel:{target}" dir="ltr">{html.escape(written, quote=False)}</a>'
 
 
+# A note is on its statement's page, its incident's and each department's: at 1,000 statements x 3
+# languages PhoneNumberMatcher ran 7,600 times for a few hundred texts (0.8 s of 36 profiled).
+@lru_cache(maxsize=4096)
 def _linked(text: str, region: str | None) -> str:
     """Plain `text`, escaped, its phone numbers as links."""
     out, position = [], 0
@@ -59,6 +62,15 @@ def link_phones_in_html(cleaned: str, region: str | None) -> str:
         else:
             out.append(_linked(html.unescape(token), region))
     return "".join(out)
+
+
+@lru_cache(maxsize=64)
+def is_phone_number(phone: str, region: str | None) -> bool:
+    """Whether `phone` is a full, valid number for `region` (not an emergency or short number)."""
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(phone, region or "ZZ"))
+    except phonenumbers.NumberParseException:
+        return False
 
 
 def link_phones(text: str, region: str | None) -> Markup:
