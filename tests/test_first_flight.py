@@ -12,7 +12,8 @@ the first flight").
   14,000 bytes of render-blocking bytes, gzip -6 (what Chromium itself reports as blocking
   rendering: `renderBlockingStatus`); the pages that carry the sheet need no other request.
 - Nothing drawn changes: screenshots with the subset and with Material's full sheet and ours
-  are the same pixels, at 390 and 1366 px.
+  are the same pixels, at 390 and 1366 px (but for at most 16 antialiased edge pixels, which
+  also differ between two loads of the same page).
 - Throttled to 400 kbit/s and 400 ms round trip (DevTools' "Slow 3G"), the overview's
   render-blocking bytes are in a round trip sooner than with the same sheet linked, and that
   sooner than with the full sheets by at least most of what the bytes saved take to arrive.
@@ -177,6 +178,28 @@ def screenshot(browser, url: str, width: int) -> Image.Image:
         context.close()
 
 
+EDGE_PIXELS = 16  # antialiased edge pixels that may differ between two loads of the same drawing
+
+
+def differing(a: Image.Image, b: Image.Image) -> tuple[tuple | None, int]:
+    """The box around the pixels that differ between two screenshots, and how many differ."""
+    difference = ImageChops.difference(a, b)
+    mask = difference.convert("L").point(lambda value: 255 if value else 0)
+    return difference.getbbox(), mask.histogram()[255]
+
+
+def test_a_difference_of_more_than_edge_pixels_is_caught():
+    """The tolerance lets antialiasing through, not a change a reader would see."""
+    page = Image.new("RGB", (390, 300), "white")
+    corner = page.copy()
+    corner.putpixel((16, 250), (200, 200, 200))
+    corner.putpixel((17, 250), (230, 230, 230))
+    moved = page.copy()
+    moved.paste((27, 110, 32), (20, 40, 120, 44))  # a 100 x 4 status line in another place
+    assert differing(page, corner)[1] == 2 <= EDGE_PIXELS
+    assert differing(page, moved)[1] == 400 > EDGE_PIXELS
+
+
 @pytest.mark.parametrize("lang", [LANGUAGES[0], "ar"])
 @pytest.mark.parametrize("width", [390, 1366])
 def test_nothing_drawn_changes(site, browser, lang, width):
@@ -185,15 +208,17 @@ def test_nothing_drawn_changes(site, browser, lang, width):
     for kind, path in kinds(root, lang).items():
         full = with_full_sheets(root, path)
         # Chromium now and then antialiases the first pixel of a sprite icon differently from one
-        # load to the next (seen with the same sheet on both sides), and on a busy machine a thin
-        # column differed in one of four runs (either sheet first): a difference must persist.
+        # load to the next (seen with the same sheet on both sides), on a busy machine a thin
+        # column differed in one of four runs (either sheet first), and in one CI run the 2 x 2
+        # pixels of a card's rounded corner differed at every load: a difference must persist and
+        # be more than such edge pixels (a colour, a margin or a line moved is hundreds of them).
         for _attempt in range(5):
             subset, before = screenshot(browser, base + path, width), screenshot(browser, base + full, width)
             assert subset.size == before.size, f"{lang} {kind} at {width} px: page size {subset.size} != {before.size}"
-            box = ImageChops.difference(subset, before).getbbox()
-            if box is None:
+            box, count = differing(subset, before)
+            if count <= EDGE_PIXELS:
                 break
-        assert box is None, f"{lang} {kind} /{path} at {width} px: drawn differently within {box}"
+        assert count <= EDGE_PIXELS, f"{lang} {kind} /{path} at {width} px: {count} pixels drawn differently within {box}"
 
 
 def band_painted(browser, url: str) -> dict:
