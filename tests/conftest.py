@@ -62,16 +62,3 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 def pytest_sessionfinish(session, exitstatus):
     if os.environ.get("CI") and exitstatus == 0 and _skipped(session.config):
         session.exitstatus = 1
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Chromium, once per test module (browser test modules skip themselves where it is missing)."""
-    from playwright.sync_api import sync_playwright
-
-    from helpers import CHROMIUM, CHROMIUM_ARGS
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()

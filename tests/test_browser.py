@@ -139,6 +139,14 @@ def site(tmp_path_factory):
         yield Site(root, base)
 
 
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
 @pytest.fixture
 def new_page(browser):
     """A page in a fresh context (no cache, no storage); every context is closed afterwards."""

@@ -38,6 +38,7 @@ if not CHROMIUM.exists():
                 "it is not installed here", allow_module_level=True)
 
 from PIL import Image, ImageChops  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
 
 EPOCH = "1768400000"  # 2026-01-14, during the cyberattack: the heaviest overview of the example
 FIRST_FLIGHT = 14_000  # bytes: 10 TCP segments of ~1,400 bytes of payload
@@ -73,6 +74,14 @@ def site(tmp_path_factory):
     assert result.returncode == 0, f"mkdocs build failed:\n{result.stdout}\n{result.stderr}"
     with serve_gzipped(root) as base:
         yield root, base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 def richest(root: Path, folder: str) -> str:
